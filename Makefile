@@ -1,0 +1,35 @@
+# The two commands of the README: `make demo` and `make test`. Both install dependencies, build and run.
+BUILD ?= build
+SANITIZE_BUILD ?= build-asan
+CMAKE_FLAGS ?=
+JOBS ?= $(shell nproc)
+
+.PHONY: all deps build build-sanitize demo test test-sanitize bench clean
+
+all: build
+
+deps:
+	bash scripts/install-deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
+	cmake --build $(BUILD) -j $(JOBS)
+
+build-sanitize: deps
+	cmake -S . -B $(SANITIZE_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DBASALT_SANITIZE=ON $(CMAKE_FLAGS)
+	cmake --build $(SANITIZE_BUILD) -j $(JOBS)
+
+demo: build
+	bash scripts/demo.sh $(BUILD)
+
+test: build
+	bash scripts/run-tests.sh $(BUILD)
+
+test-sanitize: build-sanitize
+	BASALT_SANITIZED=1 bash scripts/run-tests.sh $(SANITIZE_BUILD)
+
+bench: build
+	bash bench/tpch/run.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(SANITIZE_BUILD)

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Runs every test against one build directory: GoogleTest units, the sqllogictest corpus, the TPC-H answer
+# checks (SF0.01 from the repository; SF0.1 from ../shared when present) and the command-line tests.
+# Ends with 'N passed, N failed' over the suites; exits non-zero when any suite failed.
+set -uo pipefail
+BUILD="${1:-build}"
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+passed=0
+failed=0
+run_suite() {
+    local name="$1"
+    shift
+    echo "=== $name"
+    local start=$SECONDS
+    if "$@"; then
+        passed=$((passed + 1))
+        echo "=== $name: ok ($((SECONDS - start)) s)"
+    else
+        failed=$((failed + 1))
+        echo "=== $name: FAILED ($((SECONDS - start)) s)"
+    fi
+}
+
+# TPC-H sample data: decompressed once into the build directory.
+prepare_tpch() {
+    local scale="$1" source="$2" target="$BUILD/tpch/$1"
+    mkdir -p "$target"
+    for f in "$source"/*.tbl.zst; do
+        local out="$target/$(basename "$f" .zst)"
+        [ -s "$out" ] || zstd -q -d -f "$f" -o "$out"
+    done
+}
+
+run_suite "unit tests" "$BUILD/tests/basalt_unit_tests" --gtest_brief=1
+run_suite "sqllogictest (2 threads)" "$BUILD/tests/basalt_sqllogictest" --threads 2 tests/sql
+run_suite "sqllogictest (1 thread)" "$BUILD/tests/basalt_sqllogictest" --threads 1 tests/sql
+
+prepare_tpch sf0.01 data/tpch/sf0.01
+run_suite "TPC-H SF0.01 answers" "$PY" tests/tpch/check_answers.py "$BUILD/basalt" "$BUILD/tpch/sf0.01" \
+    data/tpch/answers/sf0.01 data/tpch/queries data/tpch/schema.sql
+SHARED="$ROOT/../shared/data/tpch"
+if [ -d "$SHARED/sf0.1" ]; then
+    prepare_tpch sf0.1 "$SHARED/sf0.1"
+    run_suite "TPC-H SF0.1 answers" "$PY" tests/tpch/check_answers.py "$BUILD/basalt" "$BUILD/tpch/sf0.1" \
+        "$SHARED/answers/sf0.1" data/tpch/queries data/tpch/schema.sql
+else
+    echo "=== TPC-H SF0.1: skipped (no ../shared/data/tpch beside the checkout)"
+fi
+for t in tests/cli/*.sh; do
+    [ -e "$t" ] || continue
+    run_suite "cli: $(basename "$t" .sh)" bash "$t" "$BUILD/basalt"
+done
+
+echo
+echo "suites: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,21 @@
+// Prints query results as an aligned table (psql-like), CSV, or JSON, and errors with SQLSTATE and a caret.
+#pragma once
+
+#include <iosfwd>
+#include <string>
+
+#include "common/error.hpp"
+#include "main/query_result.hpp"
+
+namespace basalt {
+
+enum class OutputFormat { kTable, kCsv, kJson };
+
+// Text of one value as clients see it (NULL as empty/absent is the printer's business).
+std::string value_text(const Vector& v, idx_t row);
+
+void print_result(std::ostream& out, const QueryResult& result, OutputFormat format);
+void print_error(std::ostream& out, const Error& error, const std::string& sql, OutputFormat format);
+std::string json_escape(std::string_view s);
+
+}  // namespace basalt

@@ -1,0 +1,155 @@
+#include "cli/shell.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include <editline/readline.h>
+#include <fmt/format.h>
+
+#include "parser/parser.hpp"
+
+namespace basalt {
+
+bool run_sql(Connection& connection, const std::string& sql, OutputFormat format, bool timing) {
+    try {
+        auto statements = parse_sql(sql);
+        for (const auto& s : statements) {
+            auto start = std::chrono::steady_clock::now();
+            QueryResult r = connection.execute(*s);
+            double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+            print_result(std::cout, r, format);
+            if (timing) std::cout << fmt::format("Time: {:.3f} ms\n", ms);
+        }
+        return true;
+    } catch (const Error& e) {
+        std::cout.flush();
+        print_error(format == OutputFormat::kJson ? std::cout : std::cerr, e, sql, format);
+        return false;
+    } catch (const std::bad_alloc&) {
+        std::cout.flush();
+        print_error(format == OutputFormat::kJson ? std::cout : std::cerr, Error(sql_state::kOutOfMemory, "out of memory"), sql, format);
+        return false;
+    } catch (const std::exception& e) {
+        std::cout.flush();
+        print_error(format == OutputFormat::kJson ? std::cout : std::cerr,
+                    Error(sql_state::kInternalError, std::string("internal error: ") + e.what()), sql, format);
+        return false;
+    }
+}
+
+namespace {
+
+// True when buf holds a complete statement: ends with ';' outside quotes and comments.
+bool statement_complete(const std::string& buf) {
+    bool in_single = false, in_double = false, in_line_comment = false;
+    int block_comment = 0;
+    char last = 0;
+    for (size_t i = 0; i < buf.size(); i++) {
+        char c = buf[i];
+        char next = i + 1 < buf.size() ? buf[i + 1] : 0;
+        if (in_line_comment) {
+            if (c == '\n') in_line_comment = false;
+            continue;
+        }
+        if (block_comment > 0) {
+            if (c == '*' && next == '/') {
+                block_comment--;
+                i++;
+            } else if (c == '/' && next == '*') {
+                block_comment++;
+                i++;
+            }
+            continue;
+        }
+        if (in_single) {
+            if (c == '\'') in_single = false;
+            continue;
+        }
+        if (in_double) {
+            if (c == '"') in_double = false;
+            continue;
+        }
+        if (c == '\'') in_single = true;
+        else if (c == '"') in_double = true;
+        else if (c == '-' && next == '-') in_line_comment = true;
+        else if (c == '/' && next == '*') {
+            block_comment++;
+            i++;
+        }
+        if (!std::isspace(static_cast<unsigned char>(c)) && !in_line_comment) last = c;
+    }
+    return last == ';' && !in_single && !in_double && block_comment == 0;
+}
+
+void describe(Connection& connection, const std::string& arg, OutputFormat format) {
+    if (arg.empty()) {
+        run_sql(connection,
+                "SELECT schema_name AS \"Schema\", name AS \"Name\", kind AS \"Type\" FROM basalt_tables() ORDER BY 1, 2;", format,
+                false);
+        return;
+    }
+    std::string table = arg;
+    run_sql(connection,
+            fmt::format("SELECT column_name AS \"Column\", data_type AS \"Type\", CASE WHEN not_null THEN 'not null' ELSE '' END AS "
+                        "\"Nullable\" FROM basalt_columns('{}') ;",
+                        table),
+            format, false);
+}
+
+}  // namespace
+
+int run_shell(Connection& connection, OutputFormat format) {
+    bool timing = false;
+    std::string history_path;
+    if (const char* home = std::getenv("HOME")) history_path = std::string(home) + "/.basalt_history";
+    using_history();
+    if (!history_path.empty()) read_history(history_path.c_str());
+    std::cout << "Basalt shell. End statements with ';'. \\q quits, \\d lists tables, \\timing toggles timing.\n";
+    std::string buffer;
+    while (true) {
+        const char* prompt = buffer.empty() ? "basalt=> " : "basalt-> ";
+        char* line = readline(prompt);
+        if (!line) break;
+        std::string text(line);
+        free(line);
+        std::string trimmed = text;
+        while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.front()))) trimmed.erase(trimmed.begin());
+        if (buffer.empty() && !trimmed.empty() && trimmed[0] == '\\') {
+            add_history(text.c_str());
+            std::string cmd = trimmed.substr(1);
+            std::string arg;
+            size_t space = cmd.find(' ');
+            if (space != std::string::npos) {
+                arg = cmd.substr(space + 1);
+                cmd = cmd.substr(0, space);
+                while (!arg.empty() && std::isspace(static_cast<unsigned char>(arg.back()))) arg.pop_back();
+            }
+            if (cmd == "q" || cmd == "quit") break;
+            if (cmd == "timing") {
+                timing = !timing;
+                std::cout << "Timing is " << (timing ? "on." : "off.") << "\n";
+            } else if (cmd == "d" || cmd == "dt") {
+                describe(connection, arg, format);
+            } else if (cmd == "?" || cmd == "help") {
+                std::cout << "\\q quit   \\d [table] describe   \\timing toggle timing\n";
+            } else {
+                std::cout << "invalid command \\" << cmd << "; try \\?\n";
+            }
+            continue;
+        }
+        if (trimmed.empty() && buffer.empty()) continue;
+        buffer += text;
+        buffer += '\n';
+        if (!statement_complete(buffer)) continue;
+        add_history(buffer.substr(0, buffer.size() - 1).c_str());
+        run_sql(connection, buffer, format, timing);
+        buffer.clear();
+    }
+    if (!history_path.empty()) write_history(history_path.c_str());
+    return 0;
+}
+
+}  // namespace basalt

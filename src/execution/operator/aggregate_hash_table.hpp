@@ -1,0 +1,50 @@
+// Groups (their key values in a ColumnDataCollection) and one block of aggregate states per group, found by
+// an open-addressing hash table on the keys. One table per worker; tables are merged in combine().
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "execution/column_data_collection.hpp"
+#include "planner/expression.hpp"
+
+namespace basalt {
+
+// Layout of the states of several aggregates in one block.
+struct AggregateLayout {
+    std::vector<const BoundAggregate*> aggregates;
+    std::vector<size_t> offsets;
+    size_t size = 0;
+    explicit AggregateLayout(const std::vector<const BoundAggregate*>& aggs);
+};
+
+class AggregateHashTable {
+public:
+    AggregateHashTable(std::vector<LogicalType> key_types, const AggregateLayout& layout);
+    ~AggregateHashTable();
+    AggregateHashTable(const AggregateHashTable&) = delete;
+    AggregateHashTable& operator=(const AggregateHashTable&) = delete;
+
+    idx_t group_count() const { return groups_->row_count(); }
+    const std::shared_ptr<ColumnDataCollection>& groups() const { return groups_; }
+    // For each row of keys, the state block of its group (created, with initialized states, when new).
+    // new_groups (optional) receives whether each row created its group.
+    void find_or_create(const DataChunk& keys, uint8_t** states, bool* new_groups = nullptr);
+    uint8_t* state(idx_t group) const { return blocks_[group / kVectorSize].get() + (group % kVectorSize) * layout_.size; }
+    // Moves other's groups into this table, combining states of equal groups.
+    void merge(AggregateHashTable& other);
+    size_t bytes() const;
+
+private:
+    void grow();
+    uint8_t* new_state_block(idx_t group);
+
+    const AggregateLayout& layout_;
+    std::shared_ptr<ColumnDataCollection> groups_;
+    std::vector<std::unique_ptr<uint8_t[]>> blocks_;
+    std::vector<uint64_t> group_hashes_;
+    std::vector<uint32_t> slots_;  // 1 + group, 0 when empty
+    uint64_t mask_ = 0;
+};
+
+}  // namespace basalt

@@ -1,0 +1,71 @@
+#include "execution/operator/join_hash_table.hpp"
+
+#include <bit>
+
+#include "common/error.hpp"
+#include "vector/vector_operations.hpp"
+
+namespace basalt {
+
+JoinHashTable::JoinHashTable(std::vector<LogicalType> key_types, std::vector<LogicalType> payload_types)
+    : key_count_(key_types.size()) {
+    std::vector<LogicalType> all = key_types;
+    all.insert(all.end(), payload_types.begin(), payload_types.end());
+    rows_ = std::make_shared<ColumnDataCollection>(all);
+}
+
+void JoinHashTable::build() {
+    idx_t n = rows_->row_count();
+    if (n >= UINT32_MAX - 1) throw Error(sql_state::kProgramLimitExceeded, "hash join build side exceeds 4 billion rows");
+    uint64_t buckets = std::bit_ceil(std::max<uint64_t>(16, n * 2));
+    mask_ = buckets - 1;
+    buckets_.assign(buckets, 0);
+    next_.assign(n, 0);
+    hashes_.resize(n);
+    matched_ = std::make_unique<std::atomic<uint8_t>[]>(n);
+    for (idx_t i = 0; i < n; i++) matched_[i].store(0, std::memory_order_relaxed);
+    idx_t row = 0;
+    for (idx_t c = 0; c < rows_->chunk_count(); c++) {
+        const DataChunk& chunk = rows_->chunk(c);
+        idx_t count = chunk.size();
+        uint64_t* h = hashes_.data() + row;
+        for (idx_t k = 0; k < key_count_; k++) vector_hash(chunk.column(k), count, h, k > 0);
+        for (idx_t i = 0; i < count; i++) {
+            bool null_key = false;
+            for (idx_t k = 0; k < key_count_; k++) null_key = null_key || chunk.column(k).is_null(i);
+            if (null_key) {
+                has_null_key_ = true;
+                continue;  // NULL keys never match; they only matter for NOT IN
+            }
+            uint64_t slot = h[i] & mask_;
+            next_[row + i] = buckets_[slot];
+            buckets_[slot] = static_cast<uint32_t>(row + i + 1);
+        }
+        row += count;
+    }
+}
+
+void JoinHashTable::probe(const std::vector<Vector*>& keys, idx_t count, std::vector<std::pair<sel_t, uint64_t>>& matches) const {
+    if (rows_->row_count() == 0) return;
+    uint64_t hashes[kVectorSize];
+    for (idx_t k = 0; k < key_count_; k++) vector_hash(*keys[k], count, hashes, k > 0);
+    for (idx_t i = 0; i < count; i++) {
+        bool null_key = false;
+        for (idx_t k = 0; k < key_count_; k++) null_key = null_key || keys[k]->is_null(i);
+        if (null_key) continue;
+        uint32_t entry = buckets_[hashes[i] & mask_];
+        while (entry != 0) {
+            uint64_t r = entry - 1;
+            if (hashes_[r] == hashes[i]) {
+                const DataChunk& chunk = rows_->chunk(r / kVectorSize);
+                idx_t offset = r % kVectorSize;
+                bool equal = true;
+                for (idx_t k = 0; k < key_count_ && equal; k++) equal = rows_equal(*keys[k], i, chunk.column(k), offset);
+                if (equal) matches.emplace_back(static_cast<sel_t>(i), r);
+            }
+            entry = next_[r];
+        }
+    }
+}
+
+}  // namespace basalt

@@ -1,0 +1,43 @@
+// The build side of a hash join: rows (join keys first, then the build side's columns) in a
+// ColumnDataCollection, and a chained hash table over the keys. Built once after all workers combined their
+// rows; probed concurrently afterwards (read-only except the per-row match flags, written with relaxed atomics).
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+#include "execution/column_data_collection.hpp"
+
+namespace basalt {
+
+class JoinHashTable {
+public:
+    JoinHashTable(std::vector<LogicalType> key_types, std::vector<LogicalType> payload_types);
+
+    idx_t key_count() const { return key_count_; }
+    const std::shared_ptr<ColumnDataCollection>& rows() const { return rows_; }
+    bool has_null_key() const { return has_null_key_; }
+    idx_t size() const { return rows_->row_count(); }
+
+    // Called once, single-threaded, after all rows are in rows().
+    void build();
+
+    // Appends to `matches` every (probe row, build row) whose keys are equal (NULL keys never match).
+    void probe(const std::vector<Vector*>& keys, idx_t count, std::vector<std::pair<sel_t, uint64_t>>& matches) const;
+
+    void mark_matched(uint64_t row) { matched_[row].store(1, std::memory_order_relaxed); }
+    bool was_matched(uint64_t row) const { return matched_[row].load(std::memory_order_relaxed) != 0; }
+
+private:
+    idx_t key_count_;
+    std::shared_ptr<ColumnDataCollection> rows_;
+    std::vector<uint64_t> hashes_;
+    std::vector<uint32_t> buckets_;  // 1 + first row of the chain, 0 when empty
+    std::vector<uint32_t> next_;     // 1 + next row of the chain, 0 at the end
+    uint64_t mask_ = 0;
+    bool has_null_key_ = false;
+    std::unique_ptr<std::atomic<uint8_t>[]> matched_;
+};
+
+}  // namespace basalt

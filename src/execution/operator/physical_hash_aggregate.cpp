@@ -1,0 +1,292 @@
+#include "execution/operator/physical_hash_aggregate.hpp"
+
+#include "execution/expression_executor.hpp"
+#include "execution/operator/aggregate_hash_table.hpp"
+#include "execution/row_gather.hpp"
+#include "vector/vector_operations.hpp"
+
+namespace basalt {
+
+struct PhysicalHashAggregate::Layout {
+    AggregateLayout states;
+    AggregateLayout none;  // for DISTINCT "seen" tables: no states
+    explicit Layout(const std::vector<const BoundAggregate*>& aggs) : states(aggs), none({}) {}
+};
+
+namespace {
+
+// One grouping set's tables: the groups with their states, and per DISTINCT aggregate the (group, args) seen.
+struct SetTables {
+    std::unique_ptr<AggregateHashTable> table;
+    std::vector<std::unique_ptr<AggregateHashTable>> distinct_seen;  // by aggregate index (null if not DISTINCT)
+};
+
+struct AggregateGlobal : GlobalSinkState {
+    std::mutex mutex;
+    std::vector<SetTables> sets;
+};
+
+struct AggregateLocal : LocalSinkState {
+    std::vector<SetTables> sets;
+    std::unique_ptr<ExpressionListExecutor> group_executor;
+    DataChunk group_chunk;
+    std::vector<std::unique_ptr<ExpressionListExecutor>> arg_executors;
+    std::vector<DataChunk> arg_chunks;
+    std::vector<std::unique_ptr<ExpressionExecutor>> filter_executors;
+};
+
+SetTables make_set_tables(const std::vector<LogicalType>& group_types, const std::vector<idx_t>& set,
+                          const std::vector<AggregateExpression>& aggregates, const PhysicalHashAggregate::Layout& layout) {
+    SetTables t;
+    std::vector<LogicalType> key_types;
+    for (idx_t g : set) key_types.push_back(group_types[g]);
+    t.table = std::make_unique<AggregateHashTable>(key_types, layout.states);
+    for (const auto& a : aggregates) {
+        if (!a.distinct) {
+            t.distinct_seen.push_back(nullptr);
+            continue;
+        }
+        std::vector<LogicalType> seen_types = key_types;
+        for (const auto& c : a.children) seen_types.push_back(c->type);
+        t.distinct_seen.push_back(std::make_unique<AggregateHashTable>(seen_types, layout.none));
+    }
+    return t;
+}
+
+}  // namespace
+
+PhysicalHashAggregate::PhysicalHashAggregate(std::vector<LogicalType> types, std::vector<ExprPtr> groups,
+                                             std::vector<AggregateExpression> aggregates,
+                                             std::vector<std::vector<idx_t>> grouping_sets,
+                                             std::vector<std::vector<idx_t>> grouping_functions)
+    : PhysicalOperator(std::move(types)),
+      groups_(std::move(groups)),
+      aggregates_(std::move(aggregates)),
+      grouping_sets_(std::move(grouping_sets)),
+      grouping_functions_(std::move(grouping_functions)) {
+    if (grouping_sets_.empty()) {
+        std::vector<idx_t> all;
+        for (idx_t i = 0; i < groups_.size(); i++) all.push_back(i);
+        grouping_sets_.push_back(all);
+    }
+    std::vector<const BoundAggregate*> aggs;
+    for (const auto& a : aggregates_) aggs.push_back(&a.function);
+    layout_ = std::make_unique<Layout>(aggs);
+}
+
+PhysicalHashAggregate::~PhysicalHashAggregate() {
+    sink_state.reset();  // tables reference the layout
+}
+
+std::string PhysicalHashAggregate::details() const {
+    std::string out;
+    for (const auto& g : groups_) out += (out.empty() ? "" : ", ") + g->to_string();
+    for (const auto& a : aggregates_) out += (out.empty() ? "" : ", ") + a.to_string();
+    return out;
+}
+
+bool PhysicalHashAggregate::parallel_sink() const {
+    for (const auto& a : aggregates_) {
+        if (a.distinct || !a.order_by.empty() || a.function.name == "string_agg") return false;
+    }
+    return true;
+}
+
+std::unique_ptr<GlobalSinkState> PhysicalHashAggregate::make_global_sink_state(ExecContext&) const {
+    auto g = std::make_unique<AggregateGlobal>();
+    std::vector<LogicalType> group_types;
+    for (const auto& e : groups_) group_types.push_back(e->type);
+    for (const auto& set : grouping_sets_) g->sets.push_back(make_set_tables(group_types, set, aggregates_, *layout_));
+    return g;
+}
+
+std::unique_ptr<LocalSinkState> PhysicalHashAggregate::make_local_sink_state(ExecContext&, GlobalSinkState&) const {
+    auto l = std::make_unique<AggregateLocal>();
+    std::vector<LogicalType> group_types;
+    for (const auto& e : groups_) group_types.push_back(e->type);
+    for (const auto& set : grouping_sets_) l->sets.push_back(make_set_tables(group_types, set, aggregates_, *layout_));
+    l->group_executor = std::make_unique<ExpressionListExecutor>(groups_);
+    l->group_chunk.initialize(group_types);
+    for (const auto& a : aggregates_) {
+        l->arg_executors.push_back(std::make_unique<ExpressionListExecutor>(a.children));
+        std::vector<LogicalType> arg_types;
+        for (const auto& c : a.children) arg_types.push_back(c->type);
+        DataChunk chunk;
+        chunk.initialize(arg_types);
+        l->arg_chunks.push_back(std::move(chunk));
+        l->filter_executors.push_back(a.filter ? std::make_unique<ExpressionExecutor>(*a.filter) : nullptr);
+    }
+    return l;
+}
+
+SinkResult PhysicalHashAggregate::consume(ExecContext&, GlobalSinkState&, LocalSinkState& lstate, const DataChunk& in) const {
+    auto& l = static_cast<AggregateLocal&>(lstate);
+    idx_t count = in.size();
+    l.group_executor->execute(in, l.group_chunk);
+    l.group_chunk.set_size(count);
+    for (size_t a = 0; a < aggregates_.size(); a++) {
+        l.arg_executors[a]->execute(in, l.arg_chunks[a]);
+        l.arg_chunks[a].set_size(count);
+    }
+    uint8_t* states[kVectorSize];
+    uint8_t* agg_states[kVectorSize];
+    sel_t sel[kVectorSize];
+    bool fresh[kVectorSize];
+    DataChunk set_keys;
+    for (size_t s = 0; s < grouping_sets_.size(); s++) {
+        const auto& set = grouping_sets_[s];
+        std::vector<LogicalType> key_types;
+        for (idx_t g : set) key_types.push_back(groups_[g]->type);
+        set_keys.initialize(key_types, 1);
+        for (size_t k = 0; k < set.size(); k++) set_keys.column(k).reference(l.group_chunk.column(set[k]));
+        set_keys.set_size(count);
+        l.sets[s].table->find_or_create(set_keys, states);
+        for (size_t a = 0; a < aggregates_.size(); a++) {
+            const AggregateExpression& agg = aggregates_[a];
+            size_t offset = layout_->states.offsets[a];
+            // Rows this aggregate sees: FILTER (WHERE ...) and, for DISTINCT, only first occurrences.
+            idx_t n = count;
+            bool restricted = false;
+            for (idx_t i = 0; i < count; i++) sel[i] = static_cast<sel_t>(i);
+            if (l.filter_executors[a]) {
+                n = l.filter_executors[a]->select(in, sel);
+                restricted = true;
+            }
+            if (agg.distinct) {
+                DataChunk seen;
+                std::vector<LogicalType> seen_types = key_types;
+                for (const auto& c : agg.children) seen_types.push_back(c->type);
+                seen.initialize(seen_types, 1);
+                DataChunk source;
+                source.initialize(seen_types, 1);
+                for (size_t k = 0; k < set.size(); k++) source.column(k).reference(set_keys.column(k));
+                for (size_t k = 0; k < agg.children.size(); k++) source.column(set.size() + k).reference(l.arg_chunks[a].column(k));
+                source.set_size(count);
+                chunk_gather(source, sel, n, seen);
+                uint8_t* ignored[kVectorSize];
+                l.sets[s].distinct_seen[a]->find_or_create(seen, ignored, fresh);
+                idx_t m = 0;
+                for (idx_t i = 0; i < n; i++) {
+                    // NULL arguments are not counted by DISTINCT aggregates either.
+                    bool has_null = false;
+                    for (size_t k = 0; k < agg.children.size(); k++) has_null = has_null || l.arg_chunks[a].column(k).is_null(sel[i]);
+                    if (fresh[i] && !has_null) sel[m++] = sel[i];
+                }
+                n = m;
+                restricted = true;
+            }
+            std::vector<Vector*> args;
+            DataChunk gathered;
+            if (restricted) {
+                gathered.initialize(l.arg_chunks[a].types(), kVectorSize);
+                chunk_gather(l.arg_chunks[a], sel, n, gathered);
+                for (idx_t k = 0; k < gathered.column_count(); k++) args.push_back(&gathered.column(k));
+                for (idx_t i = 0; i < n; i++) agg_states[i] = states[sel[i]] + offset;
+            } else {
+                for (idx_t k = 0; k < l.arg_chunks[a].column_count(); k++) args.push_back(&l.arg_chunks[a].column(k));
+                for (idx_t i = 0; i < n; i++) agg_states[i] = states[i] + offset;
+            }
+            if (n > 0) agg.function.update(args, agg_states, n, agg.function);
+        }
+    }
+    return SinkResult::kNeedMoreInput;
+}
+
+void PhysicalHashAggregate::combine(ExecContext&, GlobalSinkState& gstate, LocalSinkState& lstate) const {
+    auto& g = static_cast<AggregateGlobal&>(gstate);
+    auto& l = static_cast<AggregateLocal&>(lstate);
+    std::lock_guard lock(g.mutex);
+    for (size_t s = 0; s < g.sets.size(); s++) {
+        if (g.sets[s].table->group_count() == 0 && parallel_sink() == false) {
+            std::swap(g.sets[s], l.sets[s]);
+            continue;
+        }
+        g.sets[s].table->merge(*l.sets[s].table);
+    }
+}
+
+void PhysicalHashAggregate::finalize(ExecContext& ctx, GlobalSinkState& gstate) const {
+    auto& g = static_cast<AggregateGlobal&>(gstate);
+    // An aggregate without GROUP BY (or the empty grouping set) returns one row even for empty input.
+    for (size_t s = 0; s < grouping_sets_.size(); s++) {
+        if (grouping_sets_[s].empty() && g.sets[s].table->group_count() == 0) {
+            DataChunk empty_keys;
+            empty_keys.initialize({}, 1);
+            empty_keys.set_size(1);
+            uint8_t* state;
+            g.sets[s].table->find_or_create(empty_keys, &state);
+        }
+    }
+    if (ctx.query->profile) {
+        size_t bytes = 0;
+        for (auto& s : g.sets) bytes += s.table->bytes();
+        ctx.query->stats[id]->bytes = bytes;
+    }
+}
+
+namespace {
+struct AggregateSource : GlobalSourceState {
+    size_t set = 0;
+    idx_t group = 0;
+};
+}  // namespace
+
+std::unique_ptr<GlobalSourceState> PhysicalHashAggregate::make_global_source_state(ExecContext&) const {
+    return std::make_unique<AggregateSource>();
+}
+
+std::unique_ptr<LocalSourceState> PhysicalHashAggregate::make_local_source_state(ExecContext&, GlobalSourceState&) const {
+    return std::make_unique<LocalSourceState>();
+}
+
+void PhysicalHashAggregate::produce(ExecContext&, GlobalSourceState& gsource, LocalSourceState& lsource, DataChunk& out) const {
+    auto& src = static_cast<AggregateSource&>(gsource);
+    auto& g = static_cast<AggregateGlobal&>(*sink_state);
+    while (src.set < g.sets.size() && src.group >= g.sets[src.set].table->group_count()) {
+        src.set++;
+        src.group = 0;
+    }
+    if (src.set >= g.sets.size()) {
+        out.set_size(0);
+        return;
+    }
+    const auto& set = grouping_sets_[src.set];
+    AggregateHashTable& table = *g.sets[src.set].table;
+    idx_t begin = src.group;
+    idx_t n = std::min<idx_t>(kVectorSize, table.group_count() - begin);
+    src.group += n;
+    lsource.batch_index = src.set * (uint64_t{1} << 40) + begin;
+    std::vector<uint64_t> rows(n);
+    for (idx_t i = 0; i < n; i++) rows[i] = begin + i;
+    std::shared_ptr<const void> owner = table.groups();
+    for (idx_t gcol = 0; gcol < groups_.size(); gcol++) {
+        Vector& v = out.column(gcol);
+        auto pos = std::find(set.begin(), set.end(), gcol);
+        if (pos == set.end()) {
+            v.reset();
+            for (idx_t i = 0; i < n; i++) v.set_null(i);
+        } else {
+            gather_rows(*table.groups(), static_cast<idx_t>(pos - set.begin()), rows.data(), n, v, owner);
+        }
+    }
+    uint8_t* states[kVectorSize];
+    for (size_t a = 0; a < aggregates_.size(); a++) {
+        for (idx_t i = 0; i < n; i++) states[i] = table.state(begin + i) + layout_->states.offsets[a];
+        Vector& v = out.column(groups_.size() + a);
+        v.reset();
+        aggregates_[a].function.finalize(states, n, v, 0, aggregates_[a].function);
+    }
+    for (size_t f = 0; f < grouping_functions_.size(); f++) {
+        int64_t value = 0;
+        for (idx_t g_index : grouping_functions_[f]) {
+            bool absent = std::find(set.begin(), set.end(), g_index) == set.end();
+            value = value * 2 + (absent ? 1 : 0);
+        }
+        Vector& v = out.column(groups_.size() + aggregates_.size() + f);
+        v.reset();
+        for (idx_t i = 0; i < n; i++) v.data<int64_t>()[i] = value;
+    }
+    out.set_size(n);
+}
+
+}  // namespace basalt

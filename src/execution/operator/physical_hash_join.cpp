@@ -1,0 +1,347 @@
+#include "execution/operator/physical_hash_join.hpp"
+
+#include "common/error.hpp"
+#include "execution/expression_executor.hpp"
+#include "execution/operator/join_hash_table.hpp"
+#include "execution/row_gather.hpp"
+#include "vector/vector_operations.hpp"
+
+namespace basalt {
+
+namespace {
+
+struct JoinGlobal : GlobalSinkState {
+    std::mutex mutex;
+    std::unique_ptr<JoinHashTable> table;
+};
+
+struct JoinLocal : LocalSinkState {
+    std::unique_ptr<ExpressionListExecutor> keys;
+    DataChunk key_chunk;
+    DataChunk combined;
+    ColumnDataCollection rows;
+};
+
+struct ProbeState : OperatorState {
+    std::unique_ptr<ExpressionListExecutor> keys;
+    DataChunk key_chunk;
+    std::unique_ptr<ExpressionExecutor> residual;
+    std::vector<std::pair<sel_t, uint64_t>> matches;
+    size_t match_offset = 0;
+    bool have_input = false;
+    uint64_t total_matches = 0;  // keyless joins: every (probe, build) pair, enumerated without storing
+    std::vector<uint8_t> probe_matched;  // per probe row: a pair passed the residual
+    std::vector<uint8_t> probe_false;    // mark joins: a pair was false
+    std::vector<uint8_t> probe_null;     // mark joins: a pair was NULL
+    Vector residual_result;
+    std::vector<uint32_t> match_counts;
+    DataChunk pairs;  // probe columns + build columns for a batch of matches
+    std::vector<sel_t> sel;
+    std::vector<uint64_t> build_rows;
+    std::vector<sel_t> probe_rows;
+    // FULL join flush
+    uint64_t flush_row = 0;
+};
+
+}  // namespace
+
+PhysicalHashJoin::PhysicalHashJoin(std::vector<LogicalType> types, JoinType join_type, std::vector<ExprPtr> probe_keys,
+                                   std::vector<ExprPtr> build_keys, ExprPtr residual, bool null_aware, bool mark_all)
+    : PhysicalOperator(std::move(types)),
+      join_type_(join_type),
+      probe_keys_(std::move(probe_keys)),
+      build_keys_(std::move(build_keys)),
+      residual_(std::move(residual)),
+      null_aware_(null_aware),
+      mark_all_(mark_all) {}
+
+std::string PhysicalHashJoin::details() const {
+    std::string out = join_type_name(join_type_);
+    for (size_t i = 0; i < probe_keys_.size(); i++) out += " " + probe_keys_[i]->to_string() + " = " + build_keys_[i]->to_string();
+    if (residual_) out += " [" + residual_->to_string() + "]";
+    return out;
+}
+
+// ---- Sink: build ---------------------------------------------------------------------------------------------
+
+std::unique_ptr<GlobalSinkState> PhysicalHashJoin::make_global_sink_state(ExecContext&) const {
+    auto g = std::make_unique<JoinGlobal>();
+    std::vector<LogicalType> key_types;
+    for (const auto& k : build_keys_) key_types.push_back(k->type);
+    g->table = std::make_unique<JoinHashTable>(key_types, children[1]->types());
+    return g;
+}
+
+std::unique_ptr<LocalSinkState> PhysicalHashJoin::make_local_sink_state(ExecContext&, GlobalSinkState& gstate) const {
+    auto& g = static_cast<JoinGlobal&>(gstate);
+    auto l = std::make_unique<JoinLocal>();
+    l->keys = std::make_unique<ExpressionListExecutor>(build_keys_);
+    std::vector<LogicalType> key_types;
+    for (const auto& k : build_keys_) key_types.push_back(k->type);
+    l->key_chunk.initialize(key_types);
+    l->rows = ColumnDataCollection(g.table->rows()->types());
+    return l;
+}
+
+SinkResult PhysicalHashJoin::consume(ExecContext&, GlobalSinkState&, LocalSinkState& lstate, const DataChunk& in) const {
+    auto& l = static_cast<JoinLocal&>(lstate);
+    l.keys->execute(in, l.key_chunk);
+    // Stored row = keys, then every build column.
+    DataChunk& combined = l.combined;
+    if (combined.column_count() == 0) combined.initialize(l.rows.types());
+    for (idx_t k = 0; k < l.key_chunk.column_count(); k++) combined.column(k).reference(l.key_chunk.column(k));
+    for (idx_t c = 0; c < in.column_count(); c++) combined.column(l.key_chunk.column_count() + c).reference(in.column(c));
+    combined.set_size(in.size());
+    l.rows.append(combined);
+    return SinkResult::kNeedMoreInput;
+}
+
+void PhysicalHashJoin::combine(ExecContext&, GlobalSinkState& gstate, LocalSinkState& lstate) const {
+    auto& g = static_cast<JoinGlobal&>(gstate);
+    auto& l = static_cast<JoinLocal&>(lstate);
+    std::lock_guard lock(g.mutex);
+    g.table->rows()->merge(std::move(l.rows));
+}
+
+void PhysicalHashJoin::finalize(ExecContext& ctx, GlobalSinkState& gstate) const {
+    auto& g = static_cast<JoinGlobal&>(gstate);
+    g.table->build();
+    if (ctx.query->profile) ctx.query->stats[id]->bytes = g.table->rows()->bytes();
+}
+
+// ---- Operator: probe -----------------------------------------------------------------------------------------
+
+std::unique_ptr<OperatorState> PhysicalHashJoin::make_operator_state(ExecContext&) const {
+    auto s = std::make_unique<ProbeState>();
+    s->keys = std::make_unique<ExpressionListExecutor>(probe_keys_);
+    std::vector<LogicalType> key_types;
+    for (const auto& k : probe_keys_) key_types.push_back(k->type);
+    s->key_chunk.initialize(key_types);
+    if (residual_) s->residual = std::make_unique<ExpressionExecutor>(*residual_);
+    std::vector<LogicalType> pair_types = children[0]->types();
+    for (const auto& t : children[1]->types()) pair_types.push_back(t);
+    s->pairs.initialize(pair_types);
+    s->sel.resize(kVectorSize);
+    return s;
+}
+
+OperatorResult PhysicalHashJoin::execute(ExecContext&, OperatorState& state, const DataChunk& in, DataChunk& out) const {
+    auto& s = static_cast<ProbeState&>(state);
+    auto& g = static_cast<JoinGlobal&>(*sink_state);
+    JoinHashTable& table = *g.table;
+    const auto& build_rows = table.rows();
+    const idx_t probe_columns = children[0]->types().size();
+    const idx_t build_columns = children[1]->types().size();
+    const idx_t key_count = table.key_count();
+    std::shared_ptr<const void> owner = build_rows;
+
+    if (!s.have_input) {
+        s.keys->execute(in, s.key_chunk);
+        std::vector<Vector*> keys;
+        for (idx_t k = 0; k < s.key_chunk.column_count(); k++) keys.push_back(&s.key_chunk.column(k));
+        s.matches.clear();
+        if (key_count > 0) {
+            table.probe(keys, in.size(), s.matches);
+            s.total_matches = s.matches.size();
+        } else {
+            s.total_matches = static_cast<uint64_t>(in.size()) * table.size();
+        }
+        s.match_offset = 0;
+        s.probe_matched.assign(in.size(), 0);
+        s.probe_false.assign(in.size(), 0);
+        s.probe_null.assign(in.size(), 0);
+        s.match_counts.assign(in.size(), 0);
+        s.have_input = true;
+    }
+
+    bool emits_pairs = join_type_ == JoinType::kInner || join_type_ == JoinType::kLeft || join_type_ == JoinType::kFull ||
+                       join_type_ == JoinType::kSingle;
+    bool needs_pairs = emits_pairs || residual_;
+    // Phase 1: walk the candidate pairs in batches of one vector.
+    const uint64_t build_size = table.size();
+    while (s.match_offset < s.total_matches) {
+        idx_t batch = static_cast<idx_t>(std::min<uint64_t>(kVectorSize, s.total_matches - s.match_offset));
+        s.probe_rows.resize(batch);
+        s.build_rows.resize(batch);
+        for (idx_t i = 0; i < batch; i++) {
+            if (key_count > 0) {
+                s.probe_rows[i] = s.matches[s.match_offset + i].first;
+                s.build_rows[i] = s.matches[s.match_offset + i].second;
+            } else {
+                uint64_t m = s.match_offset + i;
+                s.probe_rows[i] = static_cast<sel_t>(m / build_size);
+                s.build_rows[i] = m % build_size;
+            }
+        }
+        s.match_offset += batch;
+        if (!needs_pairs) {
+            for (idx_t i = 0; i < batch; i++) s.probe_matched[s.probe_rows[i]] = 1;
+            continue;
+        }
+        for (idx_t c = 0; c < probe_columns; c++) vector_gather(in.column(c), s.probe_rows.data(), batch, s.pairs.column(c));
+        for (idx_t c = 0; c < build_columns; c++) {
+            gather_rows(*build_rows, key_count + c, s.build_rows.data(), batch, s.pairs.column(probe_columns + c), owner);
+        }
+        s.pairs.set_size(batch);
+        idx_t passing = batch;
+        const sel_t* sel = nullptr;
+        if (s.residual && join_type_ == JoinType::kMark) {
+            // Three-valued: remember false and NULL pairs too (x op ANY/ALL semantics).
+            s.residual->execute(s.pairs, s.residual_result);
+            const Vector& r = s.residual_result;
+            passing = 0;
+            for (idx_t i = 0; i < batch; i++) {
+                idx_t row = r.is_constant() ? 0 : i;
+                if (!r.validity().is_valid(row)) {
+                    s.probe_null[s.probe_rows[i]] = 1;
+                } else if (r.data<bool>()[row]) {
+                    s.sel[passing++] = static_cast<sel_t>(i);
+                } else {
+                    s.probe_false[s.probe_rows[i]] = 1;
+                }
+            }
+            sel = s.sel.data();
+        } else if (s.residual) {
+            passing = s.residual->select(s.pairs, s.sel.data());
+            sel = s.sel.data();
+        }
+        for (idx_t i = 0; i < passing; i++) {
+            idx_t pair = sel ? sel[i] : i;
+            sel_t probe_row = s.probe_rows[pair];
+            s.probe_matched[probe_row] = 1;
+            if (++s.match_counts[probe_row] > 1 && join_type_ == JoinType::kSingle) {
+                throw Error(sql_state::kCardinalityViolation, "more than one row returned by a subquery used as an expression");
+            }
+            if (join_type_ == JoinType::kFull) table.mark_matched(s.build_rows[pair]);
+        }
+        if (emits_pairs && passing > 0) {
+            if (passing == batch) {
+                out.reference(s.pairs);
+            } else {
+                chunk_gather(s.pairs, sel, passing, out);
+            }
+            return OperatorResult::kHaveMoreOutput;
+        }
+    }
+    s.have_input = false;
+
+    // Phase 2: rows decided per probe row.
+    std::vector<sel_t> keep;
+    switch (join_type_) {
+        case JoinType::kInner: out.set_size(0); return OperatorResult::kNeedMoreInput;
+        case JoinType::kLeft:
+        case JoinType::kFull:
+        case JoinType::kSingle: {
+            for (idx_t i = 0; i < in.size(); i++) {
+                if (!s.probe_matched[i]) keep.push_back(static_cast<sel_t>(i));
+            }
+            if (keep.empty()) {
+                out.set_size(0);
+                return OperatorResult::kNeedMoreInput;
+            }
+            for (idx_t c = 0; c < probe_columns; c++) vector_gather(in.column(c), keep.data(), keep.size(), out.column(c));
+            for (idx_t c = 0; c < build_columns; c++) {
+                Vector& v = out.column(probe_columns + c);
+                v.reset();
+                for (idx_t i = 0; i < keep.size(); i++) v.set_null(i);
+            }
+            out.set_size(keep.size());
+            return OperatorResult::kNeedMoreInput;
+        }
+        case JoinType::kSemi:
+        case JoinType::kAnti: {
+            bool anti = join_type_ == JoinType::kAnti;
+            bool build_empty = table.size() == 0;
+            for (idx_t i = 0; i < in.size(); i++) {
+                bool matched = s.probe_matched[i];
+                if (!anti) {
+                    if (matched) keep.push_back(static_cast<sel_t>(i));
+                    continue;
+                }
+                if (matched) continue;
+                if (null_aware_ && !build_empty) {
+                    // NOT IN: a NULL on either side makes the result unknown, so the row is dropped.
+                    if (table.has_null_key()) continue;
+                    bool null_key = false;
+                    for (idx_t k = 0; k < s.key_chunk.column_count(); k++) null_key = null_key || s.key_chunk.column(k).is_null(i);
+                    if (null_key) continue;
+                }
+                keep.push_back(static_cast<sel_t>(i));
+            }
+            if (keep.size() == in.size()) {
+                out.reference(in);
+            } else {
+                chunk_gather(in, keep.data(), keep.size(), out);
+            }
+            return OperatorResult::kNeedMoreInput;
+        }
+        case JoinType::kMark: {
+            for (idx_t c = 0; c < probe_columns; c++) out.column(c).reference(in.column(c));
+            Vector& mark = out.column(probe_columns);
+            mark.reset();
+            bool build_empty = table.size() == 0;
+            for (idx_t i = 0; i < in.size(); i++) {
+                if (residual_ && key_count == 0) {
+                    // x op ANY / ALL (subquery)
+                    if (mark_all_) {
+                        if (s.probe_false[i]) {
+                            mark.data<bool>()[i] = false;
+                        } else if (s.probe_null[i]) {
+                            mark.set_null(i);
+                        } else {
+                            mark.data<bool>()[i] = true;
+                        }
+                    } else if (s.probe_matched[i]) {
+                        mark.data<bool>()[i] = true;
+                    } else if (s.probe_null[i]) {
+                        mark.set_null(i);
+                    } else {
+                        mark.data<bool>()[i] = false;
+                    }
+                    continue;
+                }
+                if (s.probe_matched[i]) {
+                    mark.data<bool>()[i] = true;
+                    continue;
+                }
+                bool null_key = false;
+                for (idx_t k = 0; k < s.key_chunk.column_count(); k++) null_key = null_key || s.key_chunk.column(k).is_null(i);
+                if (!build_empty && (table.has_null_key() || null_key) && key_count > 0) {
+                    mark.set_null(i);
+                } else {
+                    mark.data<bool>()[i] = false;
+                }
+            }
+            out.set_size(in.size());
+            return OperatorResult::kNeedMoreInput;
+        }
+        case JoinType::kRight: break;
+    }
+    throw Error(sql_state::kInternalError, "unexpected join type in hash join");
+}
+
+OperatorResult PhysicalHashJoin::flush(ExecContext&, OperatorState& state, DataChunk& out) const {
+    auto& s = static_cast<ProbeState&>(state);
+    auto& g = static_cast<JoinGlobal&>(*sink_state);
+    JoinHashTable& table = *g.table;
+    const idx_t probe_columns = children[0]->types().size();
+    const idx_t build_columns = children[1]->types().size();
+    std::vector<uint64_t> rows;
+    while (s.flush_row < table.size() && rows.size() < kVectorSize) {
+        if (!table.was_matched(s.flush_row)) rows.push_back(s.flush_row);
+        s.flush_row++;
+    }
+    for (idx_t c = 0; c < probe_columns; c++) {
+        Vector& v = out.column(c);
+        v.reset();
+        for (idx_t i = 0; i < rows.size(); i++) v.set_null(i);
+    }
+    std::shared_ptr<const void> owner = table.rows();
+    for (idx_t c = 0; c < build_columns; c++) {
+        gather_rows(*table.rows(), table.key_count() + c, rows.data(), rows.size(), out.column(probe_columns + c), owner);
+    }
+    out.set_size(rows.size());
+    return s.flush_row < table.size() ? OperatorResult::kHaveMoreOutput : OperatorResult::kFinished;
+}
+
+}  // namespace basalt

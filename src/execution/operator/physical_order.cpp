@@ -1,0 +1,151 @@
+#include "execution/operator/physical_order.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+#include "execution/column_data_collection.hpp"
+#include "execution/expression_executor.hpp"
+#include "execution/row_gather.hpp"
+#include "vector/vector_operations.hpp"
+
+namespace basalt {
+
+int compare_collection_rows(const ColumnDataCollection& rows, const std::vector<SortKey>& keys, uint64_t a, uint64_t b) {
+    for (const auto& k : keys) {
+        const Vector& va = rows.column(a, k.column);
+        const Vector& vb = rows.column(b, k.column);
+        idx_t oa = ColumnDataCollection::offset(a), ob = ColumnDataCollection::offset(b);
+        bool na = va.is_null(oa), nb = vb.is_null(ob);
+        if (na || nb) {
+            if (na && nb) continue;
+            // NULLs sort as if larger than every value unless NULLS FIRST says otherwise.
+            return na == k.nulls_first ? -1 : 1;
+        }
+        int c = compare_rows(va, oa, vb, ob);
+        if (c != 0) return k.descending ? -c : c;
+    }
+    return 0;
+}
+
+void sort_rows(const ColumnDataCollection& rows, const std::vector<SortKey>& keys, std::vector<uint64_t>& row_ids, int64_t keep) {
+    auto less = [&](uint64_t a, uint64_t b) {
+        int c = compare_collection_rows(rows, keys, a, b);
+        return c != 0 ? c < 0 : a < b;  // ties keep input order
+    };
+    if (keep >= 0 && static_cast<uint64_t>(keep) < row_ids.size()) {
+        std::partial_sort(row_ids.begin(), row_ids.begin() + keep, row_ids.end(), less);
+        row_ids.resize(static_cast<size_t>(keep));
+    } else {
+        std::sort(row_ids.begin(), row_ids.end(), less);
+    }
+}
+
+namespace {
+
+struct OrderGlobal : GlobalSinkState {
+    std::mutex mutex;
+    std::shared_ptr<ColumnDataCollection> rows;
+    std::vector<uint64_t> order;
+};
+
+struct OrderLocal : LocalSinkState {
+    std::vector<ExprPtr> key_exprs;  // the executor refers to these
+    std::unique_ptr<ExpressionListExecutor> keys;
+    DataChunk key_chunk;
+    DataChunk combined;
+    ColumnDataCollection rows;
+};
+
+struct OrderSource : GlobalSourceState {
+    idx_t position = 0;
+};
+
+}  // namespace
+
+PhysicalOrder::PhysicalOrder(std::vector<LogicalType> types, std::vector<BoundOrder> orders, int64_t limit, int64_t offset)
+    : PhysicalOperator(std::move(types)), orders_(std::move(orders)), limit_(limit), offset_(offset) {}
+
+std::string PhysicalOrder::details() const {
+    std::string out;
+    for (const auto& o : orders_) out += (out.empty() ? "" : ", ") + o.expr->to_string() + (o.descending ? " DESC" : "");
+    if (limit_ >= 0) out += " LIMIT " + std::to_string(limit_);
+    return out;
+}
+
+std::unique_ptr<GlobalSinkState> PhysicalOrder::make_global_sink_state(ExecContext&) const {
+    auto g = std::make_unique<OrderGlobal>();
+    std::vector<LogicalType> all = types();
+    for (const auto& o : orders_) all.push_back(o.expr->type);
+    g->rows = std::make_shared<ColumnDataCollection>(all);
+    return g;
+}
+
+std::unique_ptr<LocalSinkState> PhysicalOrder::make_local_sink_state(ExecContext&, GlobalSinkState& gstate) const {
+    auto& g = static_cast<OrderGlobal&>(gstate);
+    auto l = std::make_unique<OrderLocal>();
+    l->key_exprs.clear();
+    for (const auto& o : orders_) l->key_exprs.push_back(o.expr->copy());
+    l->keys = std::make_unique<ExpressionListExecutor>(l->key_exprs);
+    std::vector<LogicalType> key_types;
+    for (const auto& o : orders_) key_types.push_back(o.expr->type);
+    l->key_chunk.initialize(key_types);
+    l->combined.initialize(g.rows->types());
+    l->rows = ColumnDataCollection(g.rows->types());
+    return l;
+}
+
+SinkResult PhysicalOrder::consume(ExecContext&, GlobalSinkState&, LocalSinkState& lstate, const DataChunk& in) const {
+    auto& l = static_cast<OrderLocal&>(lstate);
+    l.keys->execute(in, l.key_chunk);
+    idx_t width = in.column_count();
+    for (idx_t c = 0; c < width; c++) l.combined.column(c).reference(in.column(c));
+    for (idx_t k = 0; k < l.key_chunk.column_count(); k++) l.combined.column(width + k).reference(l.key_chunk.column(k));
+    l.combined.set_size(in.size());
+    l.rows.append(l.combined);
+    return SinkResult::kNeedMoreInput;
+}
+
+void PhysicalOrder::combine(ExecContext&, GlobalSinkState& gstate, LocalSinkState& lstate) const {
+    auto& g = static_cast<OrderGlobal&>(gstate);
+    auto& l = static_cast<OrderLocal&>(lstate);
+    std::lock_guard lock(g.mutex);
+    g.rows->merge(std::move(l.rows));
+}
+
+void PhysicalOrder::finalize(ExecContext& ctx, GlobalSinkState& gstate) const {
+    auto& g = static_cast<OrderGlobal&>(gstate);
+    std::vector<SortKey> keys;
+    for (size_t k = 0; k < orders_.size(); k++) keys.push_back({types().size() + k, orders_[k].descending, orders_[k].nulls_first});
+    g.order.resize(g.rows->row_count());
+    std::iota(g.order.begin(), g.order.end(), 0);
+    int64_t keep = limit_ >= 0 ? limit_ + offset_ : -1;
+    sort_rows(*g.rows, keys, g.order, keep);
+    if (ctx.query->profile) ctx.query->stats[id]->bytes = g.rows->bytes();
+}
+
+std::unique_ptr<GlobalSourceState> PhysicalOrder::make_global_source_state(ExecContext&) const {
+    auto s = std::make_unique<OrderSource>();
+    s->position = limit_ >= 0 ? static_cast<idx_t>(offset_) : 0;
+    return s;
+}
+
+std::unique_ptr<LocalSourceState> PhysicalOrder::make_local_source_state(ExecContext&, GlobalSourceState&) const {
+    return std::make_unique<LocalSourceState>();
+}
+
+void PhysicalOrder::produce(ExecContext&, GlobalSourceState& gsource, LocalSourceState& lsource, DataChunk& out) const {
+    auto& src = static_cast<OrderSource&>(gsource);
+    auto& g = static_cast<OrderGlobal&>(*sink_state);
+    if (src.position >= g.order.size()) {
+        out.set_size(0);
+        return;
+    }
+    idx_t n = std::min<idx_t>(kVectorSize, g.order.size() - src.position);
+    lsource.batch_index = src.position;
+    std::shared_ptr<const void> owner = g.rows;
+    for (idx_t c = 0; c < types().size(); c++) gather_rows(*g.rows, c, g.order.data() + src.position, n, out.column(c), owner);
+    out.set_size(n);
+    src.position += n;
+}
+
+}  // namespace basalt

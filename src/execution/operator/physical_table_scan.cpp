@@ -1,0 +1,87 @@
+#include "execution/operator/physical_table_scan.hpp"
+
+#include "execution/expression_executor.hpp"
+#include "vector/vector_operations.hpp"
+
+namespace basalt {
+
+namespace {
+
+struct ScanGlobal : GlobalSourceState {
+    std::atomic<idx_t> next_row_group{0};
+    idx_t row_groups = 0;
+};
+
+struct ScanLocal : LocalSourceState {
+    idx_t row_group = 0;
+    idx_t vector_index = 0;
+    bool active = false;
+    DataChunk scanned;
+    std::unique_ptr<ExpressionExecutor> filter;
+    std::vector<sel_t> sel;
+};
+
+}  // namespace
+
+PhysicalTableScan::PhysicalTableScan(std::vector<LogicalType> types, std::shared_ptr<TableEntry> table,
+                                     std::vector<idx_t> column_ids, std::vector<ExprPtr> filters)
+    : PhysicalOperator(std::move(types)), table_(std::move(table)), column_ids_(std::move(column_ids)) {
+    filter_ = combine_conjunction(std::move(filters));
+}
+
+std::string PhysicalTableScan::details() const {
+    std::string out = table_->name;
+    if (filter_) out += " filter: " + filter_->to_string();
+    return out;
+}
+
+std::unique_ptr<GlobalSourceState> PhysicalTableScan::make_global_source_state(ExecContext&) const {
+    auto g = std::make_unique<ScanGlobal>();
+    g->row_groups = table_->storage->row_group_count();
+    return g;
+}
+
+std::unique_ptr<LocalSourceState> PhysicalTableScan::make_local_source_state(ExecContext&, GlobalSourceState&) const {
+    auto l = std::make_unique<ScanLocal>();
+    l->scanned.initialize(types(), kVectorSize);
+    if (filter_) l->filter = std::make_unique<ExpressionExecutor>(*filter_);
+    l->sel.resize(kVectorSize);
+    return l;
+}
+
+void PhysicalTableScan::produce(ExecContext&, GlobalSourceState& gstate, LocalSourceState& lstate, DataChunk& out) const {
+    auto& g = static_cast<ScanGlobal&>(gstate);
+    auto& l = static_cast<ScanLocal&>(lstate);
+    while (true) {
+        if (!l.active) {
+            l.row_group = g.next_row_group.fetch_add(1);
+            if (l.row_group >= g.row_groups) {
+                out.set_size(0);
+                return;
+            }
+            l.vector_index = 0;
+            l.active = true;
+        }
+        idx_t vector_index = l.vector_index;
+        if (!table_->storage->scan(l.row_group, l.vector_index, column_ids_, l.scanned)) {
+            l.active = false;
+            continue;
+        }
+        // Batch order follows table order so results without ORDER BY keep insertion order.
+        l.batch_index = l.row_group * 1024 + vector_index;
+        if (!filter_) {
+            out.reference(l.scanned);
+            return;
+        }
+        idx_t n = l.filter->select(l.scanned, l.sel.data());
+        if (n == 0) continue;
+        if (n == l.scanned.size()) {
+            out.reference(l.scanned);
+        } else {
+            chunk_gather(l.scanned, l.sel.data(), n, out);
+        }
+        return;
+    }
+}
+
+}  // namespace basalt

@@ -1,0 +1,29 @@
+// Reads a table: each worker takes whole row groups (the morsels) and evaluates pushed-down filters on each
+// vector before anything else sees it.
+#pragma once
+
+#include "catalog/catalog.hpp"
+#include "execution/physical_operator.hpp"
+#include "planner/expression.hpp"
+
+namespace basalt {
+
+class PhysicalTableScan final : public PhysicalOperator, public Source {
+public:
+    PhysicalTableScan(std::vector<LogicalType> types, std::shared_ptr<TableEntry> table, std::vector<idx_t> column_ids,
+                      std::vector<ExprPtr> filters);
+    std::string name() const override { return "TABLE_SCAN"; }
+    std::string details() const override;
+    Source* as_source() override { return this; }
+
+    std::unique_ptr<GlobalSourceState> make_global_source_state(ExecContext&) const override;
+    std::unique_ptr<LocalSourceState> make_local_source_state(ExecContext&, GlobalSourceState&) const override;
+    void produce(ExecContext&, GlobalSourceState&, LocalSourceState&, DataChunk& out) const override;
+
+private:
+    std::shared_ptr<TableEntry> table_;
+    std::vector<idx_t> column_ids_;
+    ExprPtr filter_;  // over the scanned columns (in column_ids order); null when none
+};
+
+}  // namespace basalt

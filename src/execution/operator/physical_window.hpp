@@ -1,0 +1,39 @@
+// Window functions: all input rows are collected (a pipeline breaker), each window expression sorts row ids by
+// its PARTITION BY and ORDER BY keys and computes one value per row, using its frame (ROWS or RANGE). Rows are
+// emitted in the order of the first window's sort.
+#pragma once
+
+#include "execution/physical_operator.hpp"
+#include "planner/expression.hpp"
+
+namespace basalt {
+
+class PhysicalWindow final : public PhysicalOperator, public Sink, public Source {
+public:
+    PhysicalWindow(std::vector<LogicalType> types, std::vector<WindowExpression> windows);
+    std::string name() const override { return "WINDOW"; }
+    std::string details() const override;
+    Sink* as_sink() override { return this; }
+    Source* as_source() override { return this; }
+
+    std::unique_ptr<GlobalSinkState> make_global_sink_state(ExecContext&) const override;
+    std::unique_ptr<LocalSinkState> make_local_sink_state(ExecContext&, GlobalSinkState&) const override;
+    SinkResult consume(ExecContext&, GlobalSinkState&, LocalSinkState&, const DataChunk& in) const override;
+    void combine(ExecContext&, GlobalSinkState&, LocalSinkState&) const override;
+    void finalize(ExecContext&, GlobalSinkState&) const override;
+    std::unique_ptr<GlobalSourceState> make_global_source_state(ExecContext&) const override;
+    std::unique_ptr<LocalSourceState> make_local_source_state(ExecContext&, GlobalSourceState&) const override;
+    void produce(ExecContext&, GlobalSourceState&, LocalSourceState&, DataChunk& out) const override;
+    bool parallel_source() const override { return false; }
+
+private:
+    std::vector<WindowExpression> windows_;
+    std::vector<ExprPtr> computed_;  // per window: partitions, orders, arguments, frame offsets (flattened)
+    struct Columns {
+        idx_t partitions, orders, arguments, start_offset, end_offset;  // first column index of each group
+    };
+    std::vector<Columns> columns_;
+    idx_t input_width_;
+};
+
+}  // namespace basalt

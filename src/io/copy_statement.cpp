@@ -1,0 +1,211 @@
+// COPY table FROM 'file' | STDIN and COPY table | (query) TO 'file' | STDOUT, with PostgreSQL's option syntax
+// (FORMAT csv|text, DELIMITER, HEADER, NULL, QUOTE, ESCAPE). Loads are atomic: every row is parsed and
+// converted before any is appended.
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "common/error.hpp"
+#include "function/cast.hpp"
+#include "io/copy_statement.hpp"
+#include "io/csv_reader.hpp"
+#include "parser/parser.hpp"
+#include "planner/binder.hpp"
+
+namespace basalt {
+
+namespace {
+
+CsvOptions read_options(const Statement& s) {
+    CsvOptions o;
+    bool text_format = false;
+    bool delimiter_set = false, null_set = false;
+    for (const auto& opt : s.options) {
+        std::string name = opt.name;
+        std::string value = opt.value;
+        auto single_char = [&](const char* what) {
+            if (value.size() != 1) {
+                throw Error(sql_state::kFeatureNotSupported, fmt::format("COPY {} must be a single one-byte character", what));
+            }
+            return value[0];
+        };
+        if (name == "format") {
+            std::string f;
+            for (char c : value) f += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            if (f == "text") {
+                text_format = true;
+            } else if (f != "csv") {
+                throw Error(sql_state::kInvalidParameterValue, fmt::format("COPY format \"{}\" not recognized", value));
+            }
+        } else if (name == "delimiter") {
+            o.delimiter = single_char("delimiter");
+            delimiter_set = true;
+        } else if (name == "header") {
+            o.header = !opt.has_value || value == "true" || value == "on" || value == "1";
+        } else if (name == "null") {
+            o.null_string = value;
+            null_set = true;
+        } else if (name == "quote") {
+            o.quote = single_char("quote");
+        } else if (name == "escape") {
+            o.escape = single_char("escape");
+        } else if (name == "encoding") {
+            // UTF8 only
+        } else {
+            throw Error(sql_state::kSyntaxError, fmt::format("option \"{}\" not recognized", name));
+        }
+    }
+    if (text_format) {
+        o.csv = false;
+        if (!delimiter_set) o.delimiter = '\t';
+        if (!null_set) o.null_string = "\\N";
+    }
+    return o;
+}
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        throw Error(sql_state::kUndefinedFile, fmt::format("could not open file \"{}\" for reading: {}", path, std::strerror(errno)));
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+std::string read_stdin() {
+    std::string out, line;
+    while (std::getline(std::cin, line)) {
+        if (line == "\\.") break;
+        out += line;
+        out += '\n';
+    }
+    return out;
+}
+
+std::string csv_text(const Vector& v, idx_t row, const CsvOptions& o) {
+    if (v.is_null(row)) return o.null_string;
+    std::string s = v.get_value(row).to_string();
+    if (!o.csv) return s;
+    bool needs_quotes = s.empty() || s == o.null_string || s.find(o.delimiter) != std::string::npos ||
+                        s.find(o.quote) != std::string::npos || s.find_first_of("\r\n") != std::string::npos;
+    if (!needs_quotes) return s;
+    std::string q(1, o.quote);
+    for (char c : s) {
+        if (c == o.quote) q += o.escape;
+        q += c;
+    }
+    return q + o.quote;
+}
+
+}  // namespace
+
+idx_t load_csv_into_table(Connection& connection, TableEntry& table, const std::vector<idx_t>& columns, std::string_view text,
+                          const CsvOptions& options, const std::string& source) {
+    ParsedCsv parsed = parse_csv(text, columns.size(), options, "COPY " + table.name + " from " + source);
+    try {
+        return connection.append_rows(table, columns, parsed.rows);
+    } catch (const Error& e) {
+        // Find the first row that fails to convert, to name its line and column.
+        for (size_t c = 0; c < parsed.rows.chunks.size(); c++) {
+            DataChunk& chunk = *parsed.rows.chunks[c];
+            for (idx_t row = 0; row < chunk.size(); row++) {
+                for (size_t col = 0; col < columns.size(); col++) {
+                    const ColumnDefinition& def = table.columns[columns[col]];
+                    Value v = chunk.column(col).get_value(row);
+                    try {
+                        Value converted = cast_value(v, def.type);
+                        if (converted.is_null() && def.not_null) {
+                            throw Error(sql_state::kNotNullViolation,
+                                        fmt::format("null value in column \"{}\" of relation \"{}\" violates not-null constraint",
+                                                    def.name, table.name));
+                        }
+                    } catch (const Error& inner) {
+                        throw Error(SqlState{{inner.sql_state()[0], inner.sql_state()[1], inner.sql_state()[2], inner.sql_state()[3],
+                                              inner.sql_state()[4], 0}},
+                                    fmt::format("{} (COPY {} from {}, line {}, column {})", inner.what(), table.name, source,
+                                                parsed.lines[c][row], def.name));
+                    }
+                }
+            }
+        }
+        throw;
+    }
+}
+
+QueryResult execute_copy(Connection& connection, const Statement& s) {
+    CsvOptions options = read_options(s);
+    Catalog& catalog = connection.database().catalog();
+    QueryResult result;
+    if (s.copy_from) {
+        auto table = catalog.find_table(s.target.schema, s.target.name);
+        if (!table) throw Error(sql_state::kUndefinedTable, fmt::format("relation \"{}\" does not exist", s.target.name), s.target.position);
+        std::vector<idx_t> columns;
+        if (s.columns.empty()) {
+            for (idx_t i = 0; i < table->columns.size(); i++) columns.push_back(i);
+        } else {
+            for (const auto& name : s.columns) {
+                auto idx = table->find_column(name);
+                if (!idx) {
+                    throw Error(sql_state::kUndefinedColumn, fmt::format("column \"{}\" of relation \"{}\" does not exist", name, table->name));
+                }
+                columns.push_back(*idx);
+            }
+        }
+        std::string text = s.copy_stdio ? read_stdin() : read_file(s.file_name);
+        idx_t n = load_csv_into_table(connection, *table, columns, text, options, s.copy_stdio ? "STDIN" : s.file_name);
+        result.command_tag = fmt::format("COPY {}", n);
+        return result;
+    }
+    // COPY ... TO
+    QueryResult rows;
+    if (s.select) {
+        Binder binder(catalog);
+        rows = connection.run_query(binder.bind_select(*s.select));
+    } else {
+        auto statements = parse_sql(fmt::format("SELECT {} FROM {}{}",
+                                                s.columns.empty() ? "*" : [&] {
+                                                    std::string cols;
+                                                    for (size_t i = 0; i < s.columns.size(); i++) cols += (i ? ", \"" : "\"") + s.columns[i] + "\"";
+                                                    return cols;
+                                                }(),
+                                                s.target.schema.empty() ? "" : "\"" + s.target.schema + "\".", "\"" + s.target.name + "\""));
+        rows = connection.execute(*statements[0]);
+    }
+    std::ofstream file;
+    std::ostream* out = &std::cout;
+    if (!s.copy_stdio) {
+        file.open(s.file_name, std::ios::binary | std::ios::trunc);
+        if (!file) {
+            throw Error(sql_state::kUndefinedFile, fmt::format("could not open file \"{}\" for writing: {}", s.file_name, std::strerror(errno)));
+        }
+        out = &file;
+    }
+    std::string line;
+    if (options.header) {
+        for (size_t c = 0; c < rows.names.size(); c++) {
+            if (c) line += options.delimiter;
+            line += rows.names[c];
+        }
+        *out << line << "\n";
+    }
+    idx_t n = 0;
+    for (const auto& chunk : rows.chunks) {
+        for (idx_t r = 0; r < chunk->size(); r++) {
+            line.clear();
+            for (idx_t c = 0; c < chunk->column_count(); c++) {
+                if (c) line += options.delimiter;
+                line += csv_text(chunk->column(c), r, options);
+            }
+            *out << line << "\n";
+            n++;
+        }
+    }
+    out->flush();
+    result.command_tag = fmt::format("COPY {}", n);
+    return result;
+}
+
+}  // namespace basalt

@@ -1,0 +1,213 @@
+#include "main/connection.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+
+#include "common/error.hpp"
+#include "execution/executor.hpp"
+#include "execution/physical_planner.hpp"
+#include "optimizer/optimizer.hpp"
+#include "parser/parser.hpp"
+
+namespace basalt {
+
+Connection::Connection(Database& database) : database_(database) {}
+
+std::vector<QueryResult> Connection::query_all(const std::string& sql) {
+    auto statements = parse_sql(sql);
+    std::vector<QueryResult> results;
+    for (const auto& s : statements) results.push_back(execute(*s));
+    return results;
+}
+
+QueryResult Connection::query(const std::string& sql) {
+    auto results = query_all(sql);
+    if (results.empty()) return QueryResult{};
+    return std::move(results.back());
+}
+
+QueryResult Connection::run_query(BoundQuery bound) {
+    LogicalPtr plan = optimize(std::move(bound.plan));
+    auto physical = create_physical_plan(*plan);
+    QueryContext query;
+    query.scheduler = &database_.scheduler();
+    query.threads = settings_.threads > 0 ? settings_.threads : database_.scheduler().thread_count();
+    number_operators(*physical, query);
+    QueryResult result;
+    result.names = std::move(bound.names);
+    result.types = std::move(bound.types);
+    result.returns_rows = true;
+    result.chunks = execute_plan(query, *physical);
+    return result;
+}
+
+QueryResult Connection::execute(const Statement& s) {
+    std::lock_guard lock(database_.write_lock());
+    switch (s.kind) {
+        case StatementKind::kSelect: return execute_select(s);
+        case StatementKind::kExplain: return execute_explain(s);
+        case StatementKind::kInsert: return execute_insert(s);
+        case StatementKind::kCreateTable: return execute_create_table(s);
+        case StatementKind::kCreateTableAs: return execute_create_table_as(s);
+        case StatementKind::kCreateView: return execute_create_view(s);
+        case StatementKind::kCreateSchema: {
+            database_.catalog().create_schema(s.target.name, s.if_not_exists);
+            QueryResult r;
+            r.command_tag = "CREATE SCHEMA";
+            return r;
+        }
+        case StatementKind::kDrop: return execute_drop(s);
+        case StatementKind::kAlterTable:
+        case StatementKind::kRenameTable:
+        case StatementKind::kRenameColumn: return execute_alter(s);
+        case StatementKind::kTruncate: {
+            for (const auto& t : s.targets) {
+                auto table = database_.catalog().find_table(t.schema, t.name);
+                if (!table) throw Error(sql_state::kUndefinedTable, fmt::format("relation \"{}\" does not exist", t.name), t.position);
+                table->storage->truncate();
+            }
+            QueryResult r;
+            r.command_tag = "TRUNCATE TABLE";
+            return r;
+        }
+        case StatementKind::kCopy:
+            if (!database_.extensions().copy) throw Error(sql_state::kFeatureNotSupported, "COPY is not available in this build");
+            return database_.extensions().copy(*this, s);
+        case StatementKind::kCall:
+            if (!database_.extensions().call) throw Error(sql_state::kFeatureNotSupported, "CALL is not available in this build");
+            return database_.extensions().call(*this, s);
+        case StatementKind::kSet: return execute_set(s);
+        case StatementKind::kShow: return execute_show(s);
+        case StatementKind::kTransaction: {
+            // Every statement commits on its own until the storage issue brings transactions; an explicit
+            // transaction block is accepted, ROLLBACK cannot undo and says so.
+            QueryResult r;
+            if (s.transaction_kind == "rollback") {
+                throw Error(sql_state::kFeatureNotSupported, "ROLLBACK is not supported yet: each statement commits on its own");
+            }
+            r.command_tag = s.transaction_kind == "begin" ? "BEGIN" : "COMMIT";
+            return r;
+        }
+    }
+    throw Error(sql_state::kFeatureNotSupported, "statement not supported");
+}
+
+QueryResult Connection::execute_select(const Statement& s) {
+    Binder binder(database_.catalog());
+    return run_query(binder.bind_select(*s.select));
+}
+
+QueryResult Connection::execute_explain(const Statement& s) {
+    if (s.explained->kind != StatementKind::kSelect) {
+        throw Error(sql_state::kFeatureNotSupported, "EXPLAIN supports SELECT statements");
+    }
+    Binder binder(database_.catalog());
+    BoundQuery bound = binder.bind_select(*s.explained->select);
+    LogicalPtr plan = optimize(std::move(bound.plan));
+    auto physical = create_physical_plan(*plan);
+    QueryContext query;
+    query.scheduler = &database_.scheduler();
+    query.threads = settings_.threads > 0 ? settings_.threads : database_.scheduler().thread_count();
+    query.profile = s.analyze;
+    number_operators(*physical, query);
+    std::string text;
+    if (s.analyze) {
+        auto start = std::chrono::steady_clock::now();
+        auto chunks = execute_plan(query, *physical);
+        double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+        idx_t rows = 0;
+        for (auto& c : chunks) rows += c->size();
+        text = explain_physical_plan(*physical, &query);
+        text += fmt::format("Total: {} rows in {:.3f} ms on {} threads\n", rows, ms, query.threads);
+    } else {
+        text = explain_physical_plan(*physical, nullptr);
+    }
+    QueryResult r;
+    r.names = {"QUERY PLAN"};
+    r.types = {LogicalType::varchar()};
+    r.returns_rows = true;
+    auto chunk = std::make_unique<DataChunk>();
+    chunk->initialize(r.types);
+    idx_t row = 0;
+    size_t start = 0;
+    while (start < text.size() && row < kVectorSize) {
+        size_t end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        chunk->column(0).set_value(row++, Value::varchar(text.substr(start, end - start)));
+        start = end + 1;
+    }
+    chunk->set_size(row);
+    r.chunks.push_back(std::move(chunk));
+    return r;
+}
+
+QueryResult Connection::execute_set(const Statement& s) {
+    QueryResult r;
+    r.command_tag = s.reset ? "RESET" : "SET";
+    const std::string& name = s.setting_name;
+    if (name.empty()) return r;
+    std::string value = s.setting_values.empty() ? "" : s.setting_values[0].to_string();
+    if (name == "threads" || name == "worker_threads") {
+        if (s.reset) {
+            settings_.threads = 0;
+        } else {
+            int n = std::atoi(value.c_str());
+            if (n < 1 || n > 1024) throw Error(sql_state::kInvalidParameterValue, "threads must be between 1 and 1024");
+            settings_.threads = n;
+        }
+    } else if (name == "timezone") {
+        std::string lower;
+        for (char c : value) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (!s.reset && lower != "utc" && lower != "gmt" && lower != "etc/utc" && lower != "z") {
+            throw Error(sql_state::kInvalidParameterValue, fmt::format("time zone \"{}\" is not supported (only UTC)", value));
+        }
+    } else {
+        // PostgreSQL session parameters that clients set on connect are accepted and remembered.
+        static const char* kAccepted[] = {"client_encoding", "datestyle", "extra_float_digits", "search_path", "application_name",
+                                          "statement_timeout", "intervalstyle", "client_min_messages", "memory_limit",
+                                          "lock_timeout", "idle_in_transaction_session_timeout", "standard_conforming_strings",
+                                          "bytea_output", "default_transaction_isolation", "synchronous_commit", "jit",
+                                          "max_parallel_workers_per_gather", "enable_seqscan", "work_mem"};
+        bool known = false;
+        for (const char* k : kAccepted) known = known || name == k;
+        if (!known) throw Error(sql_state::kUndefinedObject, fmt::format("unrecognized configuration parameter \"{}\"", name));
+    }
+    if (s.reset) {
+        settings_.values.erase(name);
+    } else {
+        settings_.values[name] = value;
+    }
+    return r;
+}
+
+QueryResult Connection::execute_show(const Statement& s) {
+    QueryResult r;
+    r.names = {s.setting_name};
+    r.types = {LogicalType::varchar()};
+    r.returns_rows = true;
+    std::string value;
+    if (s.setting_name == "threads" || s.setting_name == "worker_threads") {
+        value = std::to_string(settings_.threads > 0 ? settings_.threads : database_.scheduler().thread_count());
+    } else if (settings_.values.count(s.setting_name)) {
+        value = settings_.values[s.setting_name];
+    } else if (s.setting_name == "timezone") {
+        value = "UTC";
+    } else if (s.setting_name == "server_version") {
+        value = "15.0 (Basalt)";
+    } else if (s.setting_name == "datestyle") {
+        value = "ISO, MDY";
+    } else if (s.setting_name == "client_encoding" || s.setting_name == "server_encoding") {
+        value = "UTF8";
+    } else {
+        throw Error(sql_state::kUndefinedObject, fmt::format("unrecognized configuration parameter \"{}\"", s.setting_name));
+    }
+    auto chunk = std::make_unique<DataChunk>();
+    chunk->initialize(r.types);
+    chunk->column(0).set_value(0, Value::varchar(value));
+    chunk->set_size(1);
+    r.chunks.push_back(std::move(chunk));
+    return r;
+}
+
+}  // namespace basalt

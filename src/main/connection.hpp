@@ -1,0 +1,54 @@
+// A session on a Database: runs SQL text statement by statement and keeps session settings.
+//   (1) One Connection is used by one thread at a time.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "main/database.hpp"
+#include "planner/binder.hpp"
+
+namespace basalt {
+
+struct Settings {
+    int threads = 0;  // 0: all of the database's workers
+    bool profile = false;
+    std::map<std::string, std::string> values;  // every SET parameter, for SHOW
+};
+
+class Connection {
+public:
+    explicit Connection(Database& database);
+
+    // Runs every statement of sql; returns one result per statement. The first error stops the batch.
+    std::vector<QueryResult> query_all(const std::string& sql);
+    // Runs sql and returns the last statement's result.
+    QueryResult query(const std::string& sql);
+    QueryResult execute(const Statement& statement);
+
+    Database& database() { return database_; }
+    Settings& settings() { return settings_; }
+
+    // Runs a bound query to completion (used by INSERT ... SELECT, CTAS, COPY (query) TO).
+    QueryResult run_query(BoundQuery query);
+    // Appends rows to a table, converting to its column types and checking NOT NULL and lengths.
+    idx_t append_rows(TableEntry& table, const std::vector<idx_t>& columns, QueryResult& rows);
+
+private:
+    QueryResult execute_select(const Statement& s);
+    QueryResult execute_explain(const Statement& s);
+    QueryResult execute_insert(const Statement& s);
+    QueryResult execute_create_table(const Statement& s);
+    QueryResult execute_create_table_as(const Statement& s);
+    QueryResult execute_create_view(const Statement& s);
+    QueryResult execute_drop(const Statement& s);
+    QueryResult execute_alter(const Statement& s);
+    QueryResult execute_set(const Statement& s);
+    QueryResult execute_show(const Statement& s);
+
+    Database& database_;
+    Settings settings_;
+};
+
+}  // namespace basalt

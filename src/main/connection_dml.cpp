@@ -1,0 +1,163 @@
+// INSERT and the shared append path (also used by CREATE TABLE AS and COPY FROM): assignment casts to the
+// column types, defaults for omitted columns, NOT NULL and length checks.
+#include <fmt/format.h>
+
+#include <set>
+
+#include "common/error.hpp"
+#include "execution/expression_executor.hpp"
+#include "function/cast.hpp"
+#include "main/connection.hpp"
+#include "parser/parser.hpp"
+#include "types/physical_dispatch.hpp"
+#include "vector/vector_operations.hpp"
+
+namespace basalt {
+
+namespace {
+
+// Checks VARCHAR(n)/CHAR(n) lengths the way an assignment does in PostgreSQL (an error, not truncation);
+// trailing blanks beyond the limit are allowed and dropped.
+void check_lengths(const Vector& v, idx_t count, const LogicalType& type, const std::string& column) {
+    if (type.length() < 0 || type.physical() != PhysicalType::kString) return;
+    const auto* data = v.data<std::string_view>();
+    for (idx_t i = 0; i < count; i++) {
+        idx_t row = v.is_constant() ? 0 : i;
+        if (!v.validity().is_valid(row)) continue;
+        std::string_view s = data[row];
+        size_t chars = 0;
+        for (unsigned char c : s) chars += (c & 0xC0) != 0x80;
+        if (static_cast<int>(chars) <= type.length()) continue;
+        std::string_view trimmed = s;
+        while (!trimmed.empty() && trimmed.back() == ' ') trimmed.remove_suffix(1);
+        size_t trimmed_chars = 0;
+        for (unsigned char c : trimmed) trimmed_chars += (c & 0xC0) != 0x80;
+        if (static_cast<int>(trimmed_chars) <= type.length()) continue;
+        throw Error(sql_state::kStringDataRightTruncation,
+                    fmt::format("value too long for type {}({})", type.id() == TypeId::kChar ? "character" : "character varying",
+                                type.length()));
+    }
+    (void)column;
+}
+
+}  // namespace
+
+idx_t Connection::append_rows(TableEntry& table, const std::vector<idx_t>& columns, QueryResult& rows) {
+    const auto& defs = table.columns;
+    // Defaults of the columns not given, evaluated once per statement.
+    std::vector<Value> defaults(defs.size());
+    std::vector<bool> given(defs.size(), false);
+    for (idx_t c : columns) given[c] = true;
+    Binder binder(database_.catalog());
+    for (idx_t c = 0; c < defs.size(); c++) {
+        if (given[c] || defs[c].default_sql.empty()) {
+            defaults[c] = Value(defs[c].type);
+            continue;
+        }
+        ExprPtr e = binder.cast_to(binder.bind_constant_expression(*parse_expression(defs[c].default_sql)), defs[c].type);
+        DataChunk one;
+        one.initialize({}, 1);
+        one.set_size(1);
+        Vector v(defs[c].type, 1);
+        ExpressionExecutor(*e).execute(one, v);
+        defaults[c] = v.get_value(0);
+    }
+    std::vector<LogicalType> types;
+    for (const auto& d : defs) types.push_back(d.type);
+    idx_t total = 0;
+    std::vector<std::unique_ptr<DataChunk>> converted;
+    for (auto& chunk : rows.chunks) {
+        idx_t n = chunk->size();
+        if (n == 0) continue;
+        auto out = std::make_unique<DataChunk>();
+        out->initialize(types);
+        for (idx_t i = 0; i < columns.size(); i++) {
+            idx_t c = columns[i];
+            Vector& src = chunk->column(i);
+            if (src.type() == types[c]) {
+                vector_copy(src, 0, n, out->column(c), 0);
+            } else {
+                cast_vector(src, out->column(c), n);
+                vector_flatten(out->column(c), n);
+            }
+            check_lengths(out->column(c), n, types[c], defs[c].name);
+        }
+        for (idx_t c = 0; c < defs.size(); c++) {
+            if (given[c]) continue;
+            for (idx_t r = 0; r < n; r++) out->column(c).set_value(r, defaults[c]);
+        }
+        for (idx_t c = 0; c < defs.size(); c++) {
+            if (!defs[c].not_null) continue;
+            const Vector& v = out->column(c);
+            for (idx_t r = 0; r < n; r++) {
+                if (v.is_null(r)) {
+                    throw Error(sql_state::kNotNullViolation,
+                                fmt::format("null value in column \"{}\" of relation \"{}\" violates not-null constraint",
+                                            defs[c].name, table.name));
+                }
+            }
+        }
+        out->set_size(n);
+        total += n;
+        converted.push_back(std::move(out));
+    }
+    // Every row was checked before any is appended: a failing statement adds nothing.
+    for (auto& c : converted) table.storage->append(*c);
+    return total;
+}
+
+QueryResult Connection::execute_insert(const Statement& s) {
+    Catalog& catalog = database_.catalog();
+    auto table = catalog.find_table(s.target.schema, s.target.name);
+    if (!table) {
+        std::string shown = s.target.schema.empty() ? s.target.name : s.target.schema + "." + s.target.name;
+        throw Error(sql_state::kUndefinedTable, fmt::format("relation \"{}\" does not exist", shown), s.target.position);
+    }
+    std::vector<idx_t> columns;
+    if (s.columns.empty()) {
+        for (idx_t i = 0; i < table->columns.size(); i++) columns.push_back(i);
+    } else {
+        std::set<idx_t> seen;
+        for (const auto& name : s.columns) {
+            auto idx = table->find_column(name);
+            if (!idx) {
+                throw Error(sql_state::kUndefinedColumn,
+                            fmt::format("column \"{}\" of relation \"{}\" does not exist", name, table->name), s.target.position);
+            }
+            if (!seen.insert(*idx).second) {
+                throw Error(sql_state::kDuplicateColumn, fmt::format("column \"{}\" specified more than once", name), s.target.position);
+            }
+            columns.push_back(*idx);
+        }
+    }
+    Binder binder(catalog);
+    BoundQuery bound = binder.bind_select(*s.select);
+    if (bound.types.size() > columns.size()) {
+        throw Error(sql_state::kSyntaxError, "INSERT has more expressions than target columns", s.target.position);
+    }
+    if (bound.types.size() < columns.size()) {
+        if (!s.columns.empty()) {
+            throw Error(sql_state::kSyntaxError, "INSERT has more target columns than expressions", s.target.position);
+        }
+        columns.resize(bound.types.size());
+    }
+    for (size_t i = 0; i < columns.size(); i++) {
+        const LogicalType& from = bound.types[i];
+        const LogicalType& to = table->columns[columns[i]].type;
+        bool ok = from.id() == TypeId::kNull || from == to || implicit_cast_cost(from, to) >= 0 ||
+                  (from.is_numeric() && to.is_numeric()) || from.is_string() || (from.is_temporal() && to.is_temporal());
+        if (!ok) {
+            throw Error(sql_state::kDatatypeMismatch,
+                        fmt::format("column \"{}\" is of type {} but expression is of type {}", table->columns[columns[i]].name,
+                                    pg_type_name(to), pg_type_name(from)),
+                        s.target.position);
+        }
+    }
+    QueryResult rows = run_query(std::move(bound));
+    idx_t n = append_rows(*table, columns, rows);
+    QueryResult r;
+    r.command_tag = fmt::format("INSERT 0 {}", n);
+    return r;
+}
+
+}  // namespace basalt

@@ -1,0 +1,154 @@
+// Greedy operator ordering: repeatedly join the pair of connected components with the smallest estimated
+// result. Equi-join estimates assume key/foreign-key joins (the result is about the size of the larger
+// input, scaled by the selectivity already applied to the smaller one).
+#include "optimizer/join_order.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "optimizer/optimizer.hpp"
+
+namespace basalt {
+
+namespace {
+
+struct Component {
+    LogicalPtr plan;
+    std::set<uint32_t> tables;
+    double rows;
+};
+
+bool subset(const std::set<uint32_t>& a, const std::set<uint32_t>& b) {
+    for (auto x : a) {
+        if (!b.count(x)) return false;
+    }
+    return true;
+}
+
+bool intersects(const std::set<uint32_t>& a, const std::set<uint32_t>& b) {
+    for (auto x : a) {
+        if (b.count(x)) return true;
+    }
+    return false;
+}
+
+bool is_equi_between(const Expression& p, const std::set<uint32_t>& left, const std::set<uint32_t>& right) {
+    if (p.kind != ExpressionKind::kFunction || p.function.name != "eq" || p.children.size() != 2) return false;
+    auto a = referenced_tables(*p.children[0]);
+    auto b = referenced_tables(*p.children[1]);
+    if (a.empty() || b.empty()) return false;
+    return (subset(a, left) && subset(b, right)) || (subset(a, right) && subset(b, left));
+}
+
+double base_rows(const LogicalOperator& op) {
+    if (op.kind == LogicalKind::kGet) return static_cast<double>(static_cast<const LogicalGet&>(op).table->storage->row_count());
+    double rows = 1;
+    for (const auto& c : op.children) rows = std::max(rows, base_rows(*c));
+    return op.children.empty() ? estimate_rows(op) : rows;
+}
+
+}  // namespace
+
+LogicalPtr order_joins(std::vector<LogicalPtr> relations, std::vector<ExprPtr> predicates) {
+    std::vector<Component> components;
+    for (auto& r : relations) {
+        Component c;
+        c.rows = std::max(1.0, estimate_rows(*r));
+        for (const auto& b : r->bindings()) c.tables.insert(b.table_index);
+        c.plan = std::move(r);
+        components.push_back(std::move(c));
+    }
+    std::vector<std::set<uint32_t>> predicate_tables;
+    for (auto& p : predicates) predicate_tables.push_back(referenced_tables(*p));
+    std::vector<bool> used(predicates.size(), false);
+
+    while (components.size() > 1) {
+        size_t best_i = 0, best_j = 1;
+        double best_cost = -1;
+        bool best_connected = false;
+        for (size_t i = 0; i < components.size(); i++) {
+            for (size_t j = i + 1; j < components.size(); j++) {
+                bool connected = false;
+                for (size_t k = 0; k < predicates.size(); k++) {
+                    if (used[k]) continue;
+                    std::set<uint32_t> both = components[i].tables;
+                    both.insert(components[j].tables.begin(), components[j].tables.end());
+                    if (subset(predicate_tables[k], both) && intersects(predicate_tables[k], components[i].tables) &&
+                        intersects(predicate_tables[k], components[j].tables) &&
+                        is_equi_between(*predicates[k], components[i].tables, components[j].tables)) {
+                        connected = true;
+                    }
+                }
+                double l = components[i].rows, r = components[j].rows;
+                double cost = connected ? std::max(l, r) + std::min(l, r) : l * r;
+                if ((connected && !best_connected) || (connected == best_connected && (best_cost < 0 || cost < best_cost))) {
+                    best_cost = cost;
+                    best_i = i;
+                    best_j = j;
+                    best_connected = connected;
+                }
+            }
+        }
+        Component a = std::move(components[best_i]);
+        Component b = std::move(components[best_j]);
+        components.erase(components.begin() + static_cast<std::ptrdiff_t>(best_j));
+        components.erase(components.begin() + static_cast<std::ptrdiff_t>(best_i));
+        // The smaller side builds the hash table (right child).
+        if (a.rows < b.rows) std::swap(a, b);
+        std::set<uint32_t> both = a.tables;
+        both.insert(b.tables.begin(), b.tables.end());
+        auto join = std::make_unique<LogicalJoin>();
+        join->join_type = JoinType::kInner;
+        std::vector<ExprPtr> residual;
+        for (size_t k = 0; k < predicates.size(); k++) {
+            if (used[k] || !subset(predicate_tables[k], both)) continue;
+            used[k] = true;
+            Expression& p = *predicates[k];
+            if (is_equi_between(p, a.tables, b.tables)) {
+                auto left_refs = referenced_tables(*p.children[0]);
+                if (subset(left_refs, a.tables)) {
+                    join->conditions.push_back({std::move(p.children[0]), std::move(p.children[1])});
+                } else {
+                    join->conditions.push_back({std::move(p.children[1]), std::move(p.children[0])});
+                }
+            } else {
+                residual.push_back(std::move(predicates[k]));
+            }
+        }
+        join->residual = combine_conjunction(std::move(residual));
+        double rows;
+        if (!join->conditions.empty()) {
+            // Key/foreign-key estimate: the larger side, reduced by how selective the smaller side's filters were.
+            double smaller_base = std::max(1.0, base_rows(*b.plan));
+            rows = a.rows * std::min(1.0, b.rows / smaller_base);
+        } else {
+            rows = a.rows * b.rows * (join->residual ? 0.2 : 1.0);
+        }
+        if (join->conditions.empty() && !join->residual) {
+            auto cross = std::make_unique<LogicalCrossProduct>();
+            cross->children.push_back(std::move(a.plan));
+            cross->children.push_back(std::move(b.plan));
+            cross->estimated_rows = rows;
+            components.push_back({std::move(cross), both, std::max(1.0, rows)});
+            continue;
+        }
+        join->children.push_back(std::move(a.plan));
+        join->children.push_back(std::move(b.plan));
+        join->estimated_rows = rows;
+        components.push_back({std::move(join), both, std::max(1.0, rows)});
+    }
+    LogicalPtr result = std::move(components[0].plan);
+    std::vector<ExprPtr> leftover;
+    for (size_t k = 0; k < predicates.size(); k++) {
+        if (!used[k]) leftover.push_back(std::move(predicates[k]));
+    }
+    if (!leftover.empty()) {
+        auto filter = std::make_unique<LogicalFilter>();
+        filter->expressions = std::move(leftover);
+        filter->children.push_back(std::move(result));
+        result = std::move(filter);
+    }
+    return result;
+}
+
+}  // namespace basalt

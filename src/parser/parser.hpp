@@ -1,0 +1,17 @@
+// SQL text to Basalt's syntax tree, through libpg_query (PostgreSQL 15's own grammar). Syntax errors carry
+// SQLSTATE 42601 and the 1-based position PostgreSQL reports.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "parser/ast.hpp"
+
+namespace basalt {
+
+std::vector<std::unique_ptr<Statement>> parse_sql(const std::string& sql);
+// Parses one expression (column defaults, generated SQL).
+ParsedExprPtr parse_expression(const std::string& sql);
+
+}  // namespace basalt

@@ -1,0 +1,98 @@
+#include "planner/bind_context.hpp"
+
+#include <fmt/format.h>
+
+#include "common/error.hpp"
+
+namespace basalt {
+
+void BindContext::add_table(BoundTableRef ref, int position) {
+    if (!ref.alias.empty()) {
+        for (const auto& t : tables_) {
+            if (t.alias == ref.alias) {
+                throw Error(sql_state::kDuplicateAlias, fmt::format("table name \"{}\" specified more than once", ref.alias),
+                            position);
+            }
+        }
+    }
+    tables_.push_back(std::move(ref));
+}
+
+bool BindContext::has_qualifier(const std::string& qualifier) const {
+    for (const auto& t : tables_) {
+        if (t.alias == qualifier) return true;
+    }
+    return false;
+}
+
+ExprPtr BindContext::column_of(size_t table, size_t column) {
+    BoundTableRef& t = tables_[table];
+    uint32_t index;
+    if (t.get) {
+        if (t.get_positions[column] < 0) {
+            t.get_positions[column] = static_cast<int>(t.get->column_ids.size());
+            t.get->column_ids.push_back(column);
+        }
+        index = static_cast<uint32_t>(t.get_positions[column]);
+    } else {
+        index = static_cast<uint32_t>(column);
+    }
+    return make_column_ref({t.table_index, index}, t.column_types[column], t.column_names[column]);
+}
+
+bool BindContext::is_merged(size_t table, size_t column) const {
+    for (const auto& u : using_columns_) {
+        for (auto [t, c] : u.sources) {
+            if (t == table && c == column) return true;
+        }
+    }
+    return false;
+}
+
+ExprPtr BindContext::resolve(const std::string& qualifier, const std::string& column, int position) {
+    if (qualifier.empty()) {
+        for (auto& u : using_columns_) {
+            if (u.name == column) return u.expression->copy();
+        }
+    }
+    std::optional<std::pair<size_t, size_t>> found;
+    for (size_t t = 0; t < tables_.size(); t++) {
+        if (!qualifier.empty() && tables_[t].alias != qualifier) continue;
+        const auto& names = tables_[t].column_names;
+        for (size_t c = 0; c < names.size(); c++) {
+            if (names[c] != column) continue;
+            if (found) {
+                throw Error(sql_state::kAmbiguousColumn, fmt::format("column reference \"{}\" is ambiguous", column), position);
+            }
+            found = {t, c};
+        }
+    }
+    if (!found) return nullptr;
+    return column_of(found->first, found->second);
+}
+
+std::vector<std::pair<std::string, ExprPtr>> BindContext::star(const std::string& qualifier, int position) {
+    std::vector<std::pair<std::string, ExprPtr>> out;
+    if (!qualifier.empty()) {
+        bool any = false;
+        for (size_t t = 0; t < tables_.size(); t++) {
+            if (tables_[t].alias != qualifier) continue;
+            any = true;
+            for (size_t c = 0; c < tables_[t].column_names.size(); c++) out.emplace_back(tables_[t].column_names[c], column_of(t, c));
+        }
+        if (!any) {
+            throw Error(sql_state::kUndefinedTable, fmt::format("missing FROM-clause entry for table \"{}\"", qualifier), position);
+        }
+        return out;
+    }
+    for (auto& u : using_columns_) out.emplace_back(u.name, u.expression->copy());
+    for (size_t t = 0; t < tables_.size(); t++) {
+        for (size_t c = 0; c < tables_[t].column_names.size(); c++) {
+            if (is_merged(t, c)) continue;
+            out.emplace_back(tables_[t].column_names[c], column_of(t, c));
+        }
+    }
+    return out;
+}
+
+}  // namespace basalt

@@ -1,0 +1,369 @@
+// FROM items: tables, views, CTEs (inlined; WITH RECURSIVE as a recursive CTE operator), derived tables,
+// table functions and joins (ON, USING, NATURAL).
+#include <fmt/format.h>
+
+#include "common/error.hpp"
+#include "function/cast.hpp"
+#include "parser/parser.hpp"
+#include "planner/binder.hpp"
+
+namespace basalt {
+
+LogicalPtr Binder::bind_from(const std::vector<std::unique_ptr<TableRef>>& from) {
+    LogicalPtr plan;
+    for (const auto& ref : from) {
+        LogicalPtr item = bind_table_ref(*ref);
+        if (!plan) {
+            plan = std::move(item);
+            continue;
+        }
+        auto cross = std::make_unique<LogicalCrossProduct>();
+        cross->children.push_back(std::move(plan));
+        cross->children.push_back(std::move(item));
+        plan = std::move(cross);
+    }
+    return plan;
+}
+
+LogicalPtr Binder::bind_table_ref(const TableRef& ref) {
+    switch (ref.kind) {
+        case TableRefKind::kBaseTable: return bind_base_table(ref);
+        case TableRefKind::kSubquery: return bind_subquery_ref(ref);
+        case TableRefKind::kJoin: return bind_join(ref);
+        case TableRefKind::kFunction: return bind_table_function(ref);
+        case TableRefKind::kEmpty: break;
+    }
+    throw Error(sql_state::kInternalError, "empty FROM item");
+}
+
+LogicalPtr Binder::add_derived_table(BoundQuery query, const std::string& alias, const std::vector<std::string>& column_aliases,
+                                     int position) {
+    if (column_aliases.size() > query.names.size()) {
+        throw Error(sql_state::kInvalidColumnReference,
+                    fmt::format("table \"{}\" has {} columns available but {} columns specified", alias, query.names.size(),
+                                column_aliases.size()),
+                    position);
+    }
+    // A projection of plain references gives the derived table one table index of its own.
+    auto projection = std::make_unique<LogicalProjection>();
+    projection->table_index = new_table_index();
+    auto bindings = query.plan->bindings();
+    for (size_t i = 0; i < bindings.size(); i++) {
+        projection->expressions.push_back(make_column_ref(bindings[i], query.types[i], query.names[i]));
+    }
+    projection->children.push_back(std::move(query.plan));
+    BoundTableRef t;
+    t.alias = alias;
+    t.table_index = projection->table_index;
+    t.column_names = query.names;
+    for (size_t i = 0; i < column_aliases.size(); i++) t.column_names[i] = column_aliases[i];
+    t.column_types = query.types;
+    context_.add_table(std::move(t), position);
+    return projection;
+}
+
+LogicalPtr Binder::bind_base_table(const TableRef& ref) {
+    if (ref.schema.empty()) {
+        if (CteInfo* cte = find_cte(ref.name)) return bind_cte_ref(ref, *cte);
+    }
+    if (!ref.schema.empty() && !catalog_.find_schema(ref.schema)) {
+        throw Error(sql_state::kUndefinedTable, fmt::format("relation \"{}.{}\" does not exist", ref.schema, ref.name), ref.position);
+    }
+    if (auto table = catalog_.find_table(ref.schema, ref.name)) {
+        auto get = std::make_unique<LogicalGet>();
+        get->table_index = new_table_index();
+        get->table = table;
+        BoundTableRef t;
+        t.alias = ref.alias.empty() ? ref.name : ref.alias;
+        t.table_index = get->table_index;
+        t.get = get.get();
+        if (ref.column_aliases.size() > table->columns.size()) {
+            throw Error(sql_state::kInvalidColumnReference,
+                        fmt::format("table \"{}\" has {} columns available but {} columns specified", t.alias,
+                                    table->columns.size(), ref.column_aliases.size()),
+                        ref.position);
+        }
+        for (size_t i = 0; i < table->columns.size(); i++) {
+            t.column_names.push_back(i < ref.column_aliases.size() ? ref.column_aliases[i] : table->columns[i].name);
+            t.column_types.push_back(table->columns[i].type);
+        }
+        t.get_positions.assign(table->columns.size(), -1);
+        context_.add_table(std::move(t), ref.position);
+        return get;
+    }
+    if (auto view = catalog_.find_view(ref.schema, ref.name)) {
+        if (shared_->view_depth > 32) {
+            throw Error(sql_state::kInvalidRecursion, fmt::format("infinite recursion detected in view \"{}\"", ref.name), ref.position);
+        }
+        auto statements = parse_sql(view->sql);
+        shared_->view_depth++;
+        Binder view_binder(catalog_);
+        view_binder.shared_ = shared_;
+        BoundQuery q;
+        try {
+            q = view_binder.bind_select(*statements[0]->select);
+        } catch (...) {
+            shared_->view_depth--;
+            throw;
+        }
+        shared_->view_depth--;
+        for (size_t i = 0; i < view->column_aliases.size() && i < q.names.size(); i++) q.names[i] = view->column_aliases[i];
+        return add_derived_table(std::move(q), ref.alias.empty() ? ref.name : ref.alias, ref.column_aliases, ref.position);
+    }
+    std::string shown = ref.schema.empty() ? ref.name : ref.schema + "." + ref.name;
+    throw Error(sql_state::kUndefinedTable, fmt::format("relation \"{}\" does not exist", shown), ref.position);
+}
+
+LogicalPtr Binder::bind_cte_ref(const TableRef& ref, CteInfo& info) {
+    const CommonTableExpr& cte = *info.cte;
+    std::string alias = ref.alias.empty() ? cte.name : ref.alias;
+    if (info.recursive_binding) {
+        auto scan = std::make_unique<LogicalCteScan>();
+        scan->table_index = new_table_index();
+        scan->cte_index = info.cte_index;
+        scan->column_types = info.types;
+        BoundTableRef t;
+        t.alias = alias;
+        t.table_index = scan->table_index;
+        t.column_names = info.names;
+        for (size_t i = 0; i < ref.column_aliases.size() && i < t.column_names.size(); i++) t.column_names[i] = ref.column_aliases[i];
+        t.column_types = info.types;
+        context_.add_table(std::move(t), ref.position);
+        return scan;
+    }
+    const SelectStmt& query = *cte.query;
+    // The CTE body binds in a scope that sees the CTEs defined before it (and, when recursive, itself).
+    Binder* scope = this;
+    while (scope && !scope->ctes_.count(cte.name)) scope = scope->cte_parent_;
+    bool recursive = query.set_op == SetOpKind::kUnion && scope;
+    if (recursive) {
+        // It is recursive only if its right branch mentions its own name somewhere.
+        recursive = false;
+        std::function<bool(const SelectStmt&)> mentions = [&](const SelectStmt& s) -> bool {
+            std::function<bool(const TableRef&)> in_ref = [&](const TableRef& r) -> bool {
+                if (r.kind == TableRefKind::kBaseTable && r.schema.empty() && r.name == cte.name) return true;
+                if (r.kind == TableRefKind::kJoin) return in_ref(*r.left) || in_ref(*r.right);
+                if (r.kind == TableRefKind::kSubquery) return mentions(*r.subquery);
+                return false;
+            };
+            for (const auto& f : s.from) {
+                if (in_ref(*f)) return true;
+            }
+            if (s.left && mentions(*s.left)) return true;
+            if (s.right && mentions(*s.right)) return true;
+            return false;
+        };
+        recursive = mentions(*query.right);
+    }
+    if (!recursive) {
+        Binder cte_binder(catalog_, parent_, scope);
+        cte_binder.ctes_.clear();
+        // Hide the CTE's own name while binding its body (a non-recursive CTE cannot see itself).
+        CteInfo saved = info;
+        std::string name = cte.name;
+        scope->ctes_.erase(name);
+        BoundQuery q;
+        try {
+            q = cte_binder.bind_select(query);
+        } catch (...) {
+            scope->ctes_[name] = saved;
+            throw;
+        }
+        scope->ctes_[name] = saved;
+        has_correlated_columns_ = has_correlated_columns_ || cte_binder.has_correlated_columns_;
+        for (size_t i = 0; i < cte.column_aliases.size() && i < q.names.size(); i++) q.names[i] = cte.column_aliases[i];
+        if (cte.column_aliases.size() > q.names.size()) {
+            throw Error(sql_state::kInvalidColumnReference,
+                        fmt::format("WITH query \"{}\" has {} columns available but {} columns specified", cte.name,
+                                    q.names.size(), cte.column_aliases.size()),
+                        cte.position);
+        }
+        return add_derived_table(std::move(q), alias, ref.column_aliases, ref.position);
+    }
+    // WITH RECURSIVE: bind the anchor, then the recursive branch with the CTE's name reading the working table.
+    Binder anchor_binder(catalog_, parent_, scope);
+    BoundQuery anchor = anchor_binder.bind_select_node(*query.left);
+    CteInfo& live = scope->ctes_[cte.name];
+    live.recursive_binding = true;
+    live.cte_index = shared_->next_cte_index++;
+    live.names = anchor.names;
+    for (size_t i = 0; i < cte.column_aliases.size() && i < live.names.size(); i++) live.names[i] = cte.column_aliases[i];
+    live.types = anchor.types;
+    BoundQuery recursive_part;
+    Binder recursive_binder(catalog_, parent_, scope);
+    try {
+        recursive_part = recursive_binder.bind_select_node(*query.right);
+    } catch (...) {
+        live.recursive_binding = false;
+        throw;
+    }
+    live.recursive_binding = false;
+    if (recursive_part.types.size() != anchor.types.size()) {
+        throw Error(sql_state::kSyntaxError, "each UNION query must have the same number of columns", cte.position);
+    }
+    auto node = std::make_unique<LogicalRecursiveCte>();
+    node->table_index = new_table_index();
+    node->cte_index = live.cte_index;
+    node->union_all = query.set_all;
+    node->column_types = anchor.types;
+    // The recursive branch's columns take the anchor's types.
+    auto projection = std::make_unique<LogicalProjection>();
+    projection->table_index = new_table_index();
+    auto bindings = recursive_part.plan->bindings();
+    for (size_t i = 0; i < bindings.size(); i++) {
+        projection->expressions.push_back(cast_to(make_column_ref(bindings[i], recursive_part.types[i]), anchor.types[i]));
+    }
+    projection->children.push_back(std::move(recursive_part.plan));
+    node->children.push_back(std::move(anchor.plan));
+    node->children.push_back(std::move(projection));
+    BoundQuery q;
+    q.names = live.names;
+    q.types = anchor.types;
+    q.plan = std::move(node);
+    return add_derived_table(std::move(q), alias, ref.column_aliases, ref.position);
+}
+
+LogicalPtr Binder::bind_subquery_ref(const TableRef& ref) {
+    Binder sub(catalog_, parent_, this);
+    BoundQuery q = sub.bind_select(*ref.subquery);
+    has_correlated_columns_ = has_correlated_columns_ || sub.has_correlated_columns_;
+    return add_derived_table(std::move(q), ref.alias, ref.column_aliases, ref.position);
+}
+
+LogicalPtr Binder::bind_table_function(const TableRef& ref) {
+    auto fn = std::make_unique<LogicalTableFunction>();
+    fn->table_index = new_table_index();
+    fn->function_name = ref.name;
+    std::vector<ExprPtr> args;
+    for (const auto& a : ref.function_args) args.push_back(bind_expression(*a, ClauseKind::kOther));
+    if (ref.name == "generate_series" || ref.name == "range") {
+        if (args.size() < 2 || args.size() > 3) {
+            throw Error(sql_state::kUndefinedFunction, fmt::format("function {} takes 2 or 3 arguments", ref.name), ref.position);
+        }
+        for (auto& a : args) {
+            if (a->kind != ExpressionKind::kConstant) {
+                throw Error(sql_state::kFeatureNotSupported, fmt::format("arguments of {} must be constants", ref.name), ref.position);
+            }
+            if (!a->type.is_integral() && !a->unknown_literal && a->type.id() != TypeId::kNull) {
+                throw Error(sql_state::kUndefinedFunction,
+                            fmt::format("function {}({}) does not exist", ref.name, pg_type_name(a->type)), ref.position);
+            }
+            fn->arguments.push_back(cast_to(std::move(a), LogicalType::bigint())->value);
+        }
+        bool all_int = true;
+        for (const auto& a : ref.function_args) {
+            (void)a;
+        }
+        fn->column_types = {all_int && fn->arguments[0].type().id() == TypeId::kBigInt ? LogicalType::bigint() : LogicalType::bigint()};
+        fn->column_names = {ref.name};
+    } else {
+        throw Error(sql_state::kUndefinedFunction, fmt::format("function {} does not exist", ref.name), ref.position);
+    }
+    BoundTableRef t;
+    t.alias = ref.alias.empty() ? ref.name : ref.alias;
+    t.table_index = fn->table_index;
+    t.column_names = fn->column_names;
+    // generate_series(...) AS t(x): the alias names the column; AS t alone names both for a one-column function.
+    if (!ref.column_aliases.empty()) {
+        t.column_names[0] = ref.column_aliases[0];
+    } else if (!ref.alias.empty()) {
+        t.column_names[0] = ref.alias;
+    }
+    t.column_types = fn->column_types;
+    context_.add_table(std::move(t), ref.position);
+    return fn;
+}
+
+LogicalPtr Binder::bind_join(const TableRef& ref) {
+    size_t left_begin = context_.table_count();
+    LogicalPtr left = bind_table_ref(*ref.left);
+    size_t left_end = context_.table_count();
+    LogicalPtr right = bind_table_ref(*ref.right);
+    size_t right_end = context_.table_count();
+    if (ref.join_kind == JoinKind::kCross) {
+        auto cross = std::make_unique<LogicalCrossProduct>();
+        cross->children.push_back(std::move(left));
+        cross->children.push_back(std::move(right));
+        return cross;
+    }
+    auto join = std::make_unique<LogicalJoin>();
+    switch (ref.join_kind) {
+        case JoinKind::kInner: join->join_type = JoinType::kInner; break;
+        case JoinKind::kLeft: join->join_type = JoinType::kLeft; break;
+        case JoinKind::kRight: join->join_type = JoinType::kRight; break;
+        case JoinKind::kFull: join->join_type = JoinType::kFull; break;
+        case JoinKind::kCross: break;
+    }
+    std::vector<std::string> using_columns = ref.using_columns;
+    if (ref.natural) {
+        const auto& tables = context_.tables();
+        for (size_t t = left_begin; t < left_end; t++) {
+            for (const auto& name : tables[t].column_names) {
+                bool in_right = false;
+                for (size_t r = left_end; r < right_end; r++) {
+                    for (const auto& rn : tables[r].column_names) in_right = in_right || rn == name;
+                }
+                if (in_right && std::find(using_columns.begin(), using_columns.end(), name) == using_columns.end()) {
+                    using_columns.push_back(name);
+                }
+            }
+        }
+    }
+    std::vector<ExprPtr> predicates;
+    for (const auto& name : using_columns) {
+        auto find_in = [&](size_t begin, size_t end, const char* side) -> std::pair<size_t, size_t> {
+            std::optional<std::pair<size_t, size_t>> found;
+            const auto& tables = context_.tables();
+            for (size_t t = begin; t < end; t++) {
+                for (size_t c = 0; c < tables[t].column_names.size(); c++) {
+                    if (tables[t].column_names[c] != name || context_.is_merged(t, c)) continue;
+                    if (found) {
+                        throw Error(sql_state::kAmbiguousColumn, fmt::format("common column name \"{}\" appears more than once in {} table", name, side),
+                                    ref.position);
+                    }
+                    found = {t, c};
+                }
+            }
+            if (!found) {
+                throw Error(sql_state::kUndefinedColumn, fmt::format("column \"{}\" specified in USING clause does not exist in {} table", name, side),
+                            ref.position);
+            }
+            return *found;
+        };
+        auto l = find_in(left_begin, left_end, "left");
+        auto r = find_in(left_end, right_end, "right");
+        ExprPtr lexpr = context_.column_of(l.first, l.second);
+        ExprPtr rexpr = context_.column_of(r.first, r.second);
+        LogicalType common = common_supertype(lexpr->type, rexpr->type, "JOIN/USING", ref.position);
+        predicates.push_back(bind_comparison("=", cast_to(lexpr->copy(), common), cast_to(rexpr->copy(), common), ref.position));
+        UsingColumn u;
+        u.name = name;
+        if (join->join_type == JoinType::kFull) {
+            auto coalesce = std::make_unique<Expression>(ExpressionKind::kCoalesce, common);
+            coalesce->children.push_back(cast_to(std::move(lexpr), common));
+            coalesce->children.push_back(cast_to(std::move(rexpr), common));
+            u.expression = std::move(coalesce);
+        } else if (join->join_type == JoinType::kRight) {
+            u.expression = std::move(rexpr);
+        } else {
+            u.expression = std::move(lexpr);
+        }
+        u.expression->alias = name;
+        u.sources = {l, r};
+        context_.add_using_column(std::move(u));
+    }
+    if (ref.condition) {
+        ExprPtr on = bind_boolean(*ref.condition, ClauseKind::kJoinCondition);
+        if (!pending_subqueries_.empty()) {
+            throw Error(sql_state::kFeatureNotSupported, "subqueries in JOIN conditions are not supported", ref.position);
+        }
+        split_conjunction(std::move(on), predicates);
+    }
+    join->residual = combine_conjunction(std::move(predicates));
+    if (!join->residual) join->residual = make_constant(Value::boolean(true));
+    join->children.push_back(std::move(left));
+    join->children.push_back(std::move(right));
+    return join;
+}
+
+}  // namespace basalt

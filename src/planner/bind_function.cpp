@@ -1,0 +1,289 @@
+// Function calls: scalar functions through the registry, aggregates (collected into the query level's
+// aggregate list and replaced by a column of the aggregate operator) and window functions (likewise).
+#include <fmt/format.h>
+
+#include "common/error.hpp"
+#include "function/cast.hpp"
+#include "planner/binder.hpp"
+#include "planner/function_binder.hpp"
+
+namespace basalt {
+
+namespace {
+
+bool is_window_only(const std::string& name) {
+    static const char* kNames[] = {"row_number", "rank",      "dense_rank", "percent_rank", "cume_dist", "ntile",
+                                   "lag",        "lead",      "first_value", "last_value",  "nth_value"};
+    for (const char* n : kNames) {
+        if (name == n) return true;
+    }
+    return false;
+}
+
+const char* clause_name(ClauseKind clause) {
+    switch (clause) {
+        case ClauseKind::kWhere: return "WHERE";
+        case ClauseKind::kGroupBy: return "GROUP BY";
+        case ClauseKind::kJoinCondition: return "JOIN conditions";
+        case ClauseKind::kHaving: return "HAVING";
+        default: return "this context";
+    }
+}
+
+}  // namespace
+
+ExprPtr Binder::bind_function(const ParsedExpr& expr, ClauseKind clause) {
+    std::string name = expr.names.back();
+    if (expr.names.size() > 1 && expr.names[0] != "pg_catalog" && expr.names[0] != "public") {
+        throw Error(sql_state::kUndefinedFunction, fmt::format("function {}.{} does not exist", expr.names[0], name), expr.position);
+    }
+    if (expr.over) return bind_window(expr, clause);
+    if (is_window_only(name)) {
+        throw Error(sql_state::kWindowingError, fmt::format("window function {} requires an OVER clause", name), expr.position);
+    }
+    const auto& registry = FunctionRegistry::instance();
+    if (expr.star || registry.is_aggregate(name)) return bind_aggregate(expr, clause);
+    if (expr.distinct) {
+        throw Error(sql_state::kWrongObjectType, fmt::format("DISTINCT specified, but {} is not an aggregate function", name),
+                    expr.position);
+    }
+    if (expr.within_group || expr.filter || !expr.agg_order.empty()) {
+        throw Error(sql_state::kWrongObjectType, fmt::format("{} is not an aggregate function", name), expr.position);
+    }
+    for (const auto& n : expr.arg_names) {
+        if (!n.empty()) {
+            throw Error(sql_state::kUndefinedFunction, fmt::format("function {} does not take named arguments", name), expr.position);
+        }
+    }
+    std::vector<ExprPtr> args;
+    for (const auto& c : expr.children) args.push_back(bind_expression(*c, clause));
+    // Field names of extract/date_part/date_trunc arrive as text literals.
+    if ((name == "extract" || name == "date_part" || name == "date_trunc") && !args.empty() &&
+        args[0]->kind == ExpressionKind::kConstant) {
+        args[0]->unknown_literal = false;
+    }
+    if (name == "date_trunc" && args.size() == 2 && args[1]->type.id() == TypeId::kDate) {
+        args[1] = cast_to(std::move(args[1]), LogicalType::timestamptz());
+    }
+    if (name == "substring" || name == "substr" || name == "left" || name == "right" || name == "repeat" ||
+        name == "lpad" || name == "rpad" || name == "split_part") {
+        for (size_t i = 1; i < args.size(); i++) {
+            if (args[i]->type.is_integral()) args[i] = cast_to(std::move(args[i]), LogicalType::bigint());
+        }
+    }
+    if (name == "concat" || name == "concat_ws") {
+        for (auto& a : args) {
+            if (a->type.id() == TypeId::kBoolean) {
+                // concat() prints booleans as PostgreSQL's boolout does: t / f.
+                auto e = std::make_unique<Expression>(ExpressionKind::kCase, LogicalType::varchar());
+                e->children.push_back(a->copy());
+                e->children.push_back(make_constant(Value::varchar("t")));
+                e->children.push_back(make_cast(make_constant(Value()), LogicalType::varchar()));
+                auto is_false = std::make_unique<Expression>(ExpressionKind::kNot, LogicalType::boolean());
+                is_false->children.push_back(std::move(a));
+                e->children.insert(e->children.begin() + 2, std::move(is_false));
+                e->children.insert(e->children.begin() + 3, make_constant(Value::varchar("f")));
+                a = std::move(e);
+            } else if (!a->type.is_string()) {
+                a = cast_to(std::move(a), LogicalType::varchar());
+            }
+        }
+    }
+    if (name == "mod" && args.size() == 2) return bind_function_call("mod", std::move(args), expr.position, "mod");
+    return bind_function_call(name, std::move(args), expr.position);
+}
+
+ExprPtr Binder::bind_aggregate(const ParsedExpr& expr, ClauseKind clause) {
+    std::string name = expr.names.back();
+    if (clause == ClauseKind::kWhere || clause == ClauseKind::kGroupBy || clause == ClauseKind::kJoinCondition ||
+        clause == ClauseKind::kOther) {
+        throw Error(sql_state::kGroupingError, fmt::format("aggregate functions are not allowed in {}", clause_name(clause)),
+                    expr.position);
+    }
+    if (in_aggregate_) throw Error(sql_state::kGroupingError, "aggregate function calls cannot be nested", expr.position);
+    const auto* agg_info = FunctionRegistry::instance().find_aggregate(name);
+    bool ordered_set = agg_info && !agg_info->empty() && (*agg_info)[0].needs_order;
+    if (ordered_set && !expr.within_group) {
+        throw Error(sql_state::kUndefinedFunction, fmt::format("WITHIN GROUP is required for ordered-set aggregate {}", name),
+                    expr.position);
+    }
+    if (!ordered_set && expr.within_group) {
+        throw Error(sql_state::kWrongObjectType, fmt::format("{} is not an ordered-set aggregate, so it cannot have WITHIN GROUP", name),
+                    expr.position);
+    }
+    in_aggregate_ = true;
+    AggregateExpression agg;
+    std::vector<ExprPtr> args;
+    try {
+        for (const auto& c : expr.children) args.push_back(bind_expression(*c, ClauseKind::kSelect));
+        if (expr.star) {
+            if (name != "count") {
+                throw Error(sql_state::kUndefinedFunction, fmt::format("function {}(*) does not exist", name), expr.position);
+            }
+            name = "count_star";
+        }
+        if (ordered_set) {
+            if (args.size() != 1 || expr.agg_order.size() != 1) {
+                throw Error(sql_state::kUndefinedFunction, fmt::format("function {} takes one fraction and one ORDER BY value", name),
+                            expr.position);
+            }
+            args[0] = cast_to(std::move(args[0]), LogicalType::double_type());
+            if (args[0]->kind == ExpressionKind::kConstant && !args[0]->value.is_null()) {
+                double f = args[0]->value.get_double();
+                if (f < 0 || f > 1) {
+                    throw Error(sql_state::kNumericValueOutOfRange, fmt::format("percentile value {} is not between 0 and 1", f),
+                                expr.position);
+                }
+            }
+            args.push_back(bind_expression(*expr.agg_order[0].expr, ClauseKind::kSelect));
+        } else {
+            for (const auto& o : expr.agg_order) {
+                BoundOrder order;
+                order.expr = bind_expression(*o.expr, ClauseKind::kSelect);
+                order.descending = o.descending;
+                order.nulls_first = o.nulls_first.value_or(o.descending);
+                agg.order_by.push_back(std::move(order));
+            }
+        }
+        if (expr.filter) agg.filter = bind_boolean(*expr.filter, ClauseKind::kWhere);
+        if (name == "string_agg" && args.size() == 2) {
+            for (auto& a : args) {
+                if (!a->type.is_string()) a = cast_to(std::move(a), LogicalType::varchar());
+            }
+        }
+    } catch (...) {
+        in_aggregate_ = false;
+        throw;
+    }
+    in_aggregate_ = false;
+    agg.function = bind_aggregate_function(*this, name, args, expr.position);
+    agg.children = std::move(args);
+    agg.distinct = expr.distinct;
+    LogicalType type = agg.function.return_type;
+    aggregates_.push_back(std::move(agg));
+    return make_column_ref({aggregate_index_, static_cast<uint32_t>(aggregates_.size() - 1)}, type, name);
+}
+
+ExprPtr Binder::bind_window(const ParsedExpr& expr, ClauseKind clause) {
+    std::string name = expr.names.back();
+    if (clause != ClauseKind::kSelect && clause != ClauseKind::kOrderBy) {
+        throw Error(sql_state::kWindowingError, fmt::format("window functions are not allowed in {}", clause_name(clause)),
+                    expr.position);
+    }
+    if (in_aggregate_) throw Error(sql_state::kGroupingError, "aggregate function calls cannot contain window function calls", expr.position);
+    static thread_local int window_depth = 0;
+    if (window_depth > 0) throw Error(sql_state::kWindowingError, "window function calls cannot be nested", expr.position);
+    struct DepthReset {
+        int& d;
+        ~DepthReset() { d--; }
+    } reset{++window_depth};
+
+    // Resolve OVER w / OVER (w ...) against the WINDOW clause.
+    const WindowSpec* spec = expr.over.get();
+    const WindowSpec* base = nullptr;
+    std::string ref = spec->ref_name.empty() ? spec->name : spec->ref_name;
+    if (!ref.empty() && named_windows_) {
+        for (const auto& w : *named_windows_) {
+            if (w->name == ref) base = w.get();
+        }
+        if (!base) throw Error(sql_state::kUndefinedObject, fmt::format("window \"{}\" does not exist", ref), expr.position);
+    }
+    WindowExpression w;
+    w.name = name;
+    const WindowSpec& partition_source = base ? *base : *spec;
+    for (const auto& p : partition_source.partition_by) w.partitions.push_back(bind_expression(*p, ClauseKind::kSelect));
+    const auto& order_source = spec->order_by.empty() && base ? base->order_by : spec->order_by;
+    for (const auto& o : order_source) {
+        BoundOrder order;
+        order.expr = bind_expression(*o.expr, ClauseKind::kSelect);
+        order.descending = o.descending;
+        order.nulls_first = o.nulls_first.value_or(o.descending);
+        w.orders.push_back(std::move(order));
+    }
+    w.has_order = !w.orders.empty();
+    const WindowSpec& frame_source = spec->has_frame || !base ? *spec : *base;
+    auto to_bound = [](FrameBoundKind k) {
+        switch (k) {
+            case FrameBoundKind::kUnboundedPreceding: return FrameBound::kUnboundedPreceding;
+            case FrameBoundKind::kPreceding: return FrameBound::kPreceding;
+            case FrameBoundKind::kCurrentRow: return FrameBound::kCurrentRow;
+            case FrameBoundKind::kFollowing: return FrameBound::kFollowing;
+            case FrameBoundKind::kUnboundedFollowing: return FrameBound::kUnboundedFollowing;
+        }
+        return FrameBound::kCurrentRow;
+    };
+    if (frame_source.has_frame) {
+        w.rows = frame_source.rows;
+        w.start = to_bound(frame_source.start);
+        w.end = to_bound(frame_source.end);
+        if (frame_source.start_offset) w.start_offset = bind_expression(*frame_source.start_offset, ClauseKind::kOther);
+        if (frame_source.end_offset) w.end_offset = bind_expression(*frame_source.end_offset, ClauseKind::kOther);
+        if (!w.rows && (w.start_offset || w.end_offset)) {
+            if (w.orders.size() != 1) {
+                throw Error(sql_state::kWindowingError, "RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column",
+                            expr.position);
+            }
+        }
+        for (ExprPtr* off : {&w.start_offset, &w.end_offset}) {
+            if (*off && (*off)->kind == ExpressionKind::kConstant && !(*off)->value.is_null() && (*off)->type.is_numeric()) {
+                Value v = (*off)->value;
+                bool negative = v.type().id() == TypeId::kDecimal ? (v.type().physical() == PhysicalType::kInt64 ? v.get_int64() < 0 : v.get_int128() < 0)
+                                : (v.type().is_integral() ? v.get_int64() < 0 : false);
+                if (negative) throw Error(SqlState{"22013"}, "frame starting offset must not be negative", expr.position);
+            }
+        }
+    } else {
+        w.rows = false;
+        w.start = FrameBound::kUnboundedPreceding;
+        w.end = w.has_order ? FrameBound::kCurrentRow : FrameBound::kUnboundedFollowing;
+    }
+    std::vector<ExprPtr> args;
+    for (const auto& c : expr.children) args.push_back(bind_expression(*c, ClauseKind::kSelect));
+    auto bigint = LogicalType::bigint();
+    if (name == "row_number" || name == "rank" || name == "dense_rank") {
+        w.kind = name == "row_number" ? WindowFunctionKind::kRowNumber : name == "rank" ? WindowFunctionKind::kRank : WindowFunctionKind::kDenseRank;
+        w.type = bigint;
+    } else if (name == "percent_rank" || name == "cume_dist") {
+        w.kind = name == "percent_rank" ? WindowFunctionKind::kPercentRank : WindowFunctionKind::kCumeDist;
+        w.type = LogicalType::double_type();
+    } else if (name == "ntile") {
+        w.kind = WindowFunctionKind::kNtile;
+        w.type = LogicalType::integer();
+        if (args.size() != 1) throw Error(sql_state::kUndefinedFunction, "function ntile requires one argument", expr.position);
+        args[0] = cast_to(std::move(args[0]), LogicalType::bigint());
+    } else if (name == "lag" || name == "lead") {
+        w.kind = name == "lag" ? WindowFunctionKind::kLag : WindowFunctionKind::kLead;
+        if (args.empty() || args.size() > 3) throw Error(sql_state::kUndefinedFunction, fmt::format("function {} takes 1 to 3 arguments", name), expr.position);
+        if (args[0]->unknown_literal) args[0] = cast_to(std::move(args[0]), LogicalType::varchar());
+        w.type = args[0]->type;
+        if (args.size() > 1) args[1] = cast_to(std::move(args[1]), LogicalType::bigint());
+        if (args.size() > 2) {
+            LogicalType common = args[2]->unknown_literal ? w.type : common_supertype(w.type, args[2]->type, "lag/lead", expr.position);
+            w.type = common;
+            args[0] = cast_to(std::move(args[0]), common);
+            args[2] = cast_to(std::move(args[2]), common);
+        }
+    } else if (name == "first_value" || name == "last_value" || name == "nth_value") {
+        w.kind = name == "first_value" ? WindowFunctionKind::kFirstValue
+                 : name == "last_value" ? WindowFunctionKind::kLastValue
+                                        : WindowFunctionKind::kNthValue;
+        if (args.empty()) throw Error(sql_state::kUndefinedFunction, fmt::format("function {} requires an argument", name), expr.position);
+        w.type = args[0]->type;
+        if (args.size() > 1) args[1] = cast_to(std::move(args[1]), LogicalType::bigint());
+    } else {
+        if (!FunctionRegistry::instance().is_aggregate(name) && !expr.star) {
+            throw Error(sql_state::kUndefinedFunction, fmt::format("function {} is not a window or aggregate function", name), expr.position);
+        }
+        if (expr.distinct) throw Error(sql_state::kFeatureNotSupported, "DISTINCT is not implemented for window functions", expr.position);
+        std::string agg_name = expr.star ? "count_star" : name;
+        w.kind = WindowFunctionKind::kAggregate;
+        w.aggregate = bind_aggregate_function(*this, agg_name, args, expr.position);
+        w.type = w.aggregate.return_type;
+    }
+    w.children = std::move(args);
+    LogicalType type = w.type;
+    windows_.push_back(std::move(w));
+    return make_column_ref({window_index_, static_cast<uint32_t>(windows_.size() - 1)}, type, name);
+}
+
+}  // namespace basalt

@@ -1,0 +1,134 @@
+// The binder: turns a parsed SELECT (or the query part of INSERT/CTAS/COPY) into a bound logical plan.
+// Names are resolved against the catalog and the FROM scope, types are checked and functions chosen with
+// PostgreSQL's rules, aggregates and window functions are split out, and subqueries become joins
+// (correlated ones are decorrelated: their correlated predicates become join conditions).
+//   (1) One Binder per query level; a subquery gets a child Binder whose parent resolves outer columns.
+//   (2) Table indices are unique across all levels of one statement (shared counter).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog.hpp"
+#include "parser/ast.hpp"
+#include "planner/bind_context.hpp"
+#include "planner/logical_operator.hpp"
+
+namespace basalt {
+
+struct BoundQuery {
+    LogicalPtr plan;
+    std::vector<std::string> names;
+    std::vector<LogicalType> types;
+};
+
+struct CteInfo {
+    const CommonTableExpr* cte = nullptr;
+    // set while the recursive part of a WITH RECURSIVE is bound: references read the working table
+    bool recursive_binding = false;
+    uint32_t cte_index = 0;
+    std::vector<std::string> names;
+    std::vector<LogicalType> types;
+};
+
+struct BinderShared {
+    uint32_t next_table_index = 0;
+    uint32_t next_cte_index = 0;
+    int view_depth = 0;
+};
+
+// A subquery met while binding an expression; planned as a join once the clause's input plan is known.
+struct PendingSubquery {
+    SubqueryKind kind;
+    BoundQuery query;
+    ExprPtr test;       // IN/ANY/ALL: the left operand, bound in the outer scope
+    std::string op;     // comparison operator name for ANY/ALL ("eq", "lt", ...)
+    bool correlated = false;
+    uint32_t mark_index = 0;  // EXISTS/ANY/ALL: the boolean column's binding
+    JoinType join_type = JoinType::kMark;  // WHERE-level EXISTS/IN become kSemi / kAnti
+    bool null_aware = false;               // NOT IN
+    int position = 0;
+};
+
+enum class ClauseKind { kWhere, kSelect, kHaving, kGroupBy, kOrderBy, kJoinCondition, kOther };
+
+class Binder {
+public:
+    Binder(Catalog& catalog, Binder* parent = nullptr, Binder* cte_parent = nullptr);
+
+    BoundQuery bind_select(const SelectStmt& stmt);
+    // Binds a standalone expression without FROM (defaults, VALUES in INSERT).
+    ExprPtr bind_constant_expression(const ParsedExpr& expr);
+    LogicalType bind_type(const TypeNameAst& type);
+    Catalog& catalog() { return catalog_; }
+
+    // ---- used by the bind_*.cpp files ----
+    uint32_t new_table_index() { return shared_->next_table_index++; }
+    ExprPtr bind_expression(const ParsedExpr& expr, ClauseKind clause);
+    ExprPtr bind_boolean(const ParsedExpr& expr, ClauseKind clause);
+    // Casts an expression to a type (string literals are parsed at bind time, as PostgreSQL does).
+    ExprPtr cast_to(ExprPtr expr, const LogicalType& target);
+    ExprPtr bind_function_call(const std::string& name, std::vector<ExprPtr> args, int position,
+                               const std::string& display_name = "");
+    // Plans every pending subquery onto root (joins) and clears the list.
+    void plan_pending_subqueries(LogicalPtr& root);
+
+private:
+    friend class SelectBinder;
+    struct SelectState;
+
+    BoundQuery bind_select_node(const SelectStmt& stmt);
+    BoundQuery bind_set_operation(const SelectStmt& stmt);
+    BoundQuery bind_values(const SelectStmt& stmt);
+    BoundQuery bind_simple_select(const SelectStmt& stmt);
+    void apply_order_limit(const SelectStmt& stmt, BoundQuery& query, bool output_names_only);
+    void register_ctes(const WithClause& with);
+    LogicalPtr bind_from(const std::vector<std::unique_ptr<TableRef>>& from);
+    LogicalPtr bind_table_ref(const TableRef& ref);
+    LogicalPtr bind_base_table(const TableRef& ref);
+    LogicalPtr bind_subquery_ref(const TableRef& ref);
+    LogicalPtr bind_table_function(const TableRef& ref);
+    LogicalPtr bind_join(const TableRef& ref);
+    LogicalPtr bind_cte_ref(const TableRef& ref, CteInfo& cte);
+    LogicalPtr add_derived_table(BoundQuery query, const std::string& alias,
+                                 const std::vector<std::string>& column_aliases, int position);
+
+    ExprPtr bind_column_ref(const ParsedExpr& expr);
+    ExprPtr bind_function(const ParsedExpr& expr, ClauseKind clause);
+    ExprPtr bind_aggregate(const ParsedExpr& expr, ClauseKind clause);
+    ExprPtr bind_window(const ParsedExpr& expr, ClauseKind clause);
+    ExprPtr bind_operator(const ParsedExpr& expr, ClauseKind clause);
+    ExprPtr bind_comparison(const std::string& op, ExprPtr left, ExprPtr right, int position);
+    ExprPtr bind_case(const ParsedExpr& expr, ClauseKind clause);
+    ExprPtr bind_subquery(const ParsedExpr& expr, ClauseKind clause);
+    ExprPtr bind_cast(const ParsedExpr& expr, ClauseKind clause);
+    ExprPtr bind_variadic_common(ExpressionKind kind, const ParsedExpr& expr, ClauseKind clause, const char* name);
+    CteInfo* find_cte(const std::string& name);
+    ExprPtr resolve_outer(const std::string& qualifier, const std::string& column, int position);
+
+    Catalog& catalog_;
+    Binder* parent_;
+    Binder* cte_parent_;  // where CTE names are looked up next (set-operation branches see their parent's CTEs)
+    std::shared_ptr<BinderShared> shared_;
+    BindContext context_;
+    std::map<std::string, CteInfo> ctes_;
+
+public:
+    // Aggregates and windows found while binding the current SELECT level.
+    std::vector<AggregateExpression> aggregates_;
+    std::vector<WindowExpression> windows_;
+    uint32_t aggregate_index_ = 0;
+    uint32_t window_index_ = 0;
+    bool in_aggregate_ = false;  // binding an aggregate's arguments (nested aggregates are an error)
+    std::vector<PendingSubquery> pending_subqueries_;
+    bool has_correlated_columns_ = false;
+    const std::vector<std::unique_ptr<WindowSpec>>* named_windows_ = nullptr;
+    // GROUP BY expressions of the level being bound (for GROUPING()) and the GROUPING() calls found.
+    const std::vector<ExprPtr>* current_groups_ = nullptr;
+    std::vector<std::vector<idx_t>> grouping_functions_;
+    uint32_t grouping_index_ = 0;
+};
+
+}  // namespace basalt

@@ -1,0 +1,178 @@
+#include "vector/vector_operations.hpp"
+
+#include <cmath>
+#include <cstring>
+
+#include "common/error.hpp"
+#include "types/datetime.hpp"
+#include "types/physical_dispatch.hpp"
+
+namespace basalt {
+
+void vector_gather(const Vector& src, const sel_t* sel, idx_t count, Vector& dst) {
+    if (dst.type() != src.type() || dst.capacity() < count) dst = Vector(src.type(), std::max<idx_t>(count, 1));
+    dst.reset();
+    dst.keep_alive_from(src);
+    dispatch_physical(src.type().physical(), [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        const T* in = src.data<T>();
+        T* out = dst.data<T>();
+        const ValidityMask& valid = src.validity();
+        if (src.is_constant()) {
+            if (!valid.is_valid(0)) {
+                for (idx_t i = 0; i < count; i++) dst.set_null(i);
+            } else {
+                for (idx_t i = 0; i < count; i++) out[i] = in[0];
+            }
+            return;
+        }
+        if (sel) {
+            for (idx_t i = 0; i < count; i++) out[i] = in[sel[i]];
+            if (!valid.all_valid()) {
+                for (idx_t i = 0; i < count; i++) {
+                    if (!valid.is_valid(sel[i])) dst.set_null(i);
+                }
+            }
+        } else {
+            std::memcpy(static_cast<void*>(out), in, count * sizeof(T));
+            if (!valid.all_valid()) {
+                for (idx_t i = 0; i < count; i++) {
+                    if (!valid.is_valid(i)) dst.set_null(i);
+                }
+            }
+        }
+    });
+}
+
+void chunk_gather(const DataChunk& src, const sel_t* sel, idx_t count, DataChunk& dst) {
+    if (dst.column_count() != src.column_count()) dst.initialize(src.types(), std::max<idx_t>(count, kVectorSize));
+    for (idx_t c = 0; c < src.column_count(); c++) vector_gather(src.column(c), sel, count, dst.column(c));
+    dst.set_size(count);
+}
+
+void vector_copy(const Vector& src, idx_t src_offset, idx_t count, Vector& dst, idx_t dst_offset) {
+    BASALT_ASSERT(dst_offset + count <= dst.capacity(), "vector_copy past the destination's capacity");
+    dst.keep_alive_from(src);
+    dispatch_physical(src.type().physical(), [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        const T* in = src.data<T>();
+        T* out = dst.data<T>() + dst_offset;
+        const ValidityMask& valid = src.validity();
+        if (src.is_constant()) {
+            bool is_valid = valid.is_valid(0);
+            for (idx_t i = 0; i < count; i++) {
+                out[i] = in[0];
+                if (!is_valid) dst.set_null(dst_offset + i);
+            }
+            return;
+        }
+        std::memcpy(static_cast<void*>(out), in + src_offset, count * sizeof(T));
+        if (!valid.all_valid()) {
+            for (idx_t i = 0; i < count; i++) {
+                if (!valid.is_valid(src_offset + i)) dst.set_null(dst_offset + i);
+            }
+        }
+    });
+}
+
+void vector_flatten(Vector& v, idx_t count) {
+    if (!v.is_constant()) return;
+    Vector flat(v.type(), std::max<idx_t>(count, kVectorSize));
+    vector_gather(v, nullptr, count, flat);
+    v = std::move(flat);
+}
+
+uint64_t hash_bytes(const void* data, size_t size) {
+    const auto* p = static_cast<const uint8_t*>(data);
+    uint64_t h = 0x243f6a8885a308d3ULL ^ (size * 0x9e3779b97f4a7c15ULL);
+    while (size >= 8) {
+        uint64_t w;
+        std::memcpy(&w, p, 8);
+        h = (h ^ hash_mix(w)) * 0x9fb21c651e98df25ULL;
+        p += 8;
+        size -= 8;
+    }
+    uint64_t tail = 0;
+    std::memcpy(&tail, p, size);
+    h ^= hash_mix(tail + size);
+    return hash_mix(h);
+}
+
+namespace {
+
+template <class T>
+uint64_t hash_value(const T& v) {
+    if constexpr (std::is_same_v<T, std::string_view>) {
+        return hash_bytes(v.data(), v.size());
+    } else if constexpr (std::is_same_v<T, double> || std::is_same_v<T, float>) {
+        double d = v;
+        if (d == 0) d = 0;  // -0.0 equals 0.0
+        if (std::isnan(d)) return 0x7ff8000000000000ULL;
+        uint64_t bits;
+        std::memcpy(&bits, &d, 8);
+        return hash_mix(bits);
+    } else if constexpr (std::is_same_v<T, int128_t>) {
+        return hash_combine(hash_mix(static_cast<uint64_t>(v)), static_cast<uint64_t>(v >> 64));
+    } else if constexpr (std::is_same_v<T, Interval>) {
+        // Equal intervals ('1 mon' = '30 days') must hash alike.
+        int128_t total = (static_cast<int128_t>(v.months) * 30 + v.days) * kMicrosPerDay + v.micros;
+        return hash_value<int128_t>(total);
+    } else {
+        return hash_mix(static_cast<uint64_t>(static_cast<int64_t>(v)));
+    }
+}
+
+constexpr uint64_t kNullHash = 0xbf58476d1ce4e5b9ULL;
+
+template <class T>
+int compare_values(const T& a, const T& b) {
+    if constexpr (std::is_same_v<T, std::string_view>) {
+        int c = a.compare(b);
+        return c < 0 ? -1 : (c > 0 ? 1 : 0);
+    } else if constexpr (std::is_same_v<T, Interval>) {
+        return interval_compare(a, b);
+    } else if constexpr (std::is_same_v<T, double> || std::is_same_v<T, float>) {
+        // PostgreSQL orders NaN above every other value and equal to itself.
+        bool an = std::isnan(a), bn = std::isnan(b);
+        if (an || bn) return an == bn ? 0 : (an ? 1 : -1);
+        return a < b ? -1 : (a > b ? 1 : 0);
+    } else {
+        return a < b ? -1 : (a > b ? 1 : 0);
+    }
+}
+
+}  // namespace
+
+void vector_hash(const Vector& v, idx_t count, uint64_t* hashes, bool combine) {
+    dispatch_physical(v.type().physical(), [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        const T* data = v.data<T>();
+        const ValidityMask& valid = v.validity();
+        if (v.is_constant()) {
+            uint64_t h = valid.is_valid(0) ? hash_value<T>(data[0]) : kNullHash;
+            for (idx_t i = 0; i < count; i++) hashes[i] = combine ? hash_combine(hashes[i], h) : h;
+            return;
+        }
+        for (idx_t i = 0; i < count; i++) {
+            uint64_t h = valid.is_valid(i) ? hash_value<T>(data[i]) : kNullHash;
+            hashes[i] = combine ? hash_combine(hashes[i], h) : h;
+        }
+    });
+}
+
+int compare_rows(const Vector& a, idx_t row_a, const Vector& b, idx_t row_b) {
+    idx_t ia = a.is_constant() ? 0 : row_a;
+    idx_t ib = b.is_constant() ? 0 : row_b;
+    bool va = a.validity().is_valid(ia), vb = b.validity().is_valid(ib);
+    if (!va || !vb) return va == vb ? 0 : (va ? -1 : 1);
+    return dispatch_physical(a.type().physical(), [&](auto tag) {
+        using T = typename decltype(tag)::type;
+        return compare_values<T>(a.data<T>()[ia], b.data<T>()[ib]);
+    });
+}
+
+bool rows_equal(const Vector& a, idx_t row_a, const Vector& b, idx_t row_b) {
+    return compare_rows(a, row_a, b, row_b) == 0;
+}
+
+}  // namespace basalt
