@@ -40,6 +40,8 @@ LogicalPtr wrap_filter(LogicalPtr op, std::vector<ExprPtr> filters) {
     return filter;
 }
 
+void extract_common_or_terms(ExprPtr expr, std::vector<ExprPtr>& out);
+
 bool is_inner_graph_node(const LogicalOperator& op) {
     if (op.kind == LogicalKind::kCrossProduct) return true;
     if (op.kind != LogicalKind::kJoin) return false;
@@ -53,12 +55,68 @@ void collect_graph(LogicalPtr op, std::vector<LogicalPtr>& relations, std::vecto
     if (is_inner_graph_node(*op)) {
         if (op->kind == LogicalKind::kJoin) {
             auto& join = static_cast<LogicalJoin&>(*op);
-            if (join.residual) split_conjunction(std::move(join.residual), predicates);
+            if (join.residual) {
+                std::vector<ExprPtr> parts;
+                split_conjunction(std::move(join.residual), parts);
+                for (auto& p : parts) extract_common_or_terms(std::move(p), predicates);
+            }
         }
         for (auto& c : op->children) collect_graph(std::move(c), relations, predicates);
         return;
     }
     relations.push_back(std::move(op));
+}
+
+// (A AND B) OR (A AND C)  =>  A AND (B OR C): lifts the conjuncts every OR branch shares, so that a join
+// predicate repeated in each branch (TPC-H Q19) becomes a hash-join key instead of a filter over a cross product.
+void extract_common_or_terms(ExprPtr expr, std::vector<ExprPtr>& out) {
+    if (expr->kind != ExpressionKind::kOr) {
+        out.push_back(std::move(expr));
+        return;
+    }
+    std::vector<std::vector<ExprPtr>> branches;
+    for (auto& c : expr->children) {
+        std::vector<ExprPtr> parts;
+        split_conjunction(std::move(c), parts);
+        branches.push_back(std::move(parts));
+    }
+    std::vector<ExprPtr> common;
+    for (size_t i = 0; i < branches[0].size(); i++) {
+        const Expression& candidate = *branches[0][i];
+        if (candidate.is_volatile()) continue;
+        bool everywhere = true;
+        for (size_t b = 1; b < branches.size() && everywhere; b++) {
+            bool found = false;
+            for (const auto& p : branches[b]) found = found || (p && p->equals(candidate));
+            everywhere = found;
+        }
+        if (!everywhere) continue;
+        common.push_back(candidate.copy());
+        for (auto& branch : branches) {
+            for (auto& p : branch) {
+                if (p && p->equals(candidate)) {
+                    p.reset();
+                    break;
+                }
+            }
+        }
+    }
+    // Rebuild the OR over what is left of each branch; a branch left empty makes the OR always true.
+    bool always_true = false;
+    auto rebuilt = std::make_unique<Expression>(ExpressionKind::kOr, LogicalType::boolean());
+    for (auto& branch : branches) {
+        std::vector<ExprPtr> rest;
+        for (auto& p : branch) {
+            if (p) rest.push_back(std::move(p));
+        }
+        if (rest.empty()) {
+            always_true = true;
+            break;
+        }
+        rebuilt->children.push_back(combine_conjunction(std::move(rest)));
+    }
+    for (auto& c : common) out.push_back(std::move(c));
+    if (!always_true) out.push_back(std::move(rebuilt));
 }
 
 bool is_true_constant(const Expression& e) {
@@ -144,7 +202,9 @@ std::set<uint32_t> referenced_tables(const Expression& e) {
 LogicalPtr push_filters(LogicalPtr op, std::vector<ExprPtr> filters) {
     switch (op->kind) {
         case LogicalKind::kFilter: {
-            for (auto& e : op->expressions) split_conjunction(std::move(e), filters);
+            std::vector<ExprPtr> parts;
+            for (auto& e : op->expressions) split_conjunction(std::move(e), parts);
+            for (auto& p : parts) extract_common_or_terms(std::move(p), filters);
             return push_filters(std::move(op->children[0]), std::move(filters));
         }
         case LogicalKind::kCrossProduct: return push_into_graph(std::move(op), std::move(filters));
