@@ -17,6 +17,8 @@ inline constexpr SqlState kInvalidDatetimeFormat{"22007"};
 inline constexpr SqlState kDatetimeFieldOverflow{"22008"};
 inline constexpr SqlState kInvalidParameterValue{"22023"};
 inline constexpr SqlState kDivisionByZero{"22012"};
+inline constexpr SqlState kSubstringError{"22011"};
+inline constexpr SqlState kInvalidPrecedingOrFollowingSize{"22013"};
 inline constexpr SqlState kInvalidEscapeSequence{"22025"};
 inline constexpr SqlState kInvalidRegularExpression{"2201B"};
 inline constexpr SqlState kInvalidRowCountInLimit{"2201W"};

@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "common/error.hpp"
+#include "execution/expression_executor.hpp"
 #include "execution/operator/physical_filter_projection.hpp"
 #include "execution/operator/physical_hash_aggregate.hpp"
 #include "execution/operator/physical_hash_join.hpp"
@@ -76,6 +77,7 @@ std::unique_ptr<PhysicalOperator> plan_join(LogicalJoin& join) {
     std::vector<ColumnBinding> pair_bindings = probe_bindings;
     pair_bindings.insert(pair_bindings.end(), build_bindings.begin(), build_bindings.end());
     ExprPtr residual = join.residual ? resolve(*join.residual, pair_bindings) : nullptr;
+    ExprPtr mark_predicate = join.mark_predicate ? resolve(*join.mark_predicate, pair_bindings) : nullptr;
     std::vector<LogicalType> types;
     auto probe_types = swap ? right->types() : left->types();
     auto build_types = swap ? left->types() : right->types();
@@ -86,7 +88,7 @@ std::unique_ptr<PhysicalOperator> plan_join(LogicalJoin& join) {
         types.insert(types.end(), build_types.begin(), build_types.end());
     }
     auto op = std::make_unique<PhysicalHashJoin>(types, type, std::move(probe_keys), std::move(build_keys), std::move(residual),
-                                                 join.null_aware, join.mark_all);
+                                                 join.null_aware, std::move(mark_predicate), join.mark_all);
     op->children.push_back(swap ? std::move(right) : std::move(left));
     op->children.push_back(swap ? std::move(left) : std::move(right));
     op->estimated_rows = estimate_or_zero(join);
@@ -153,27 +155,14 @@ std::unique_ptr<PhysicalOperator> create_physical_plan(LogicalOperator& op) {
             auto child = create_physical_plan(*op.children[0]);
             auto bindings = op.children[0]->bindings();
             std::vector<AggregateExpression> aggregates;
-            const std::vector<BoundOrder>* ordering = nullptr;
             for (auto& a : agg.aggregates) {
                 AggregateExpression r;
                 r.function = a.function;
                 r.distinct = a.distinct;
                 r.children = resolve_all(a.children, bindings);
                 if (a.filter) r.filter = resolve(*a.filter, bindings);
-                if (!a.order_by.empty()) {
-                    if (ordering && ordering->size() != a.order_by.size()) {
-                        throw Error(sql_state::kFeatureNotSupported, "aggregates with different ORDER BY clauses in one query are not supported");
-                    }
-                    ordering = &a.order_by;
-                    r.order_by = resolve_orders(a.order_by, bindings);
-                }
+                if (!a.order_by.empty()) r.order_by = resolve_orders(a.order_by, bindings);
                 aggregates.push_back(std::move(r));
-            }
-            if (ordering) {
-                // Ordered aggregates see their input sorted: sort below, aggregate on one worker in that order.
-                auto order = std::make_unique<PhysicalOrder>(child->types(), resolve_orders(*ordering, bindings));
-                order->children.push_back(std::move(child));
-                child = std::move(order);
             }
             result = std::make_unique<PhysicalHashAggregate>(op.types(), resolve_all(agg.groups, bindings), std::move(aggregates),
                                                              agg.grouping_sets, agg.grouping_functions);
@@ -199,6 +188,21 @@ std::unique_ptr<PhysicalOperator> create_physical_plan(LogicalOperator& op) {
         }
         case LogicalKind::kLimit: {
             auto& limit = static_cast<LogicalLimit&>(op);
+            auto evaluate = [](const ExprPtr& e, int64_t& out, const char* what, SqlState state) {
+                if (!e) return;
+                DataChunk one;
+                one.initialize({}, 1);
+                one.set_size(1);
+                Vector v(LogicalType::bigint(), 1);
+                ExpressionExecutor(*e).execute(one, v);
+                if (v.is_null(0)) return;
+                out = v.data<int64_t>()[0];
+                if (out < 0) throw Error(state, fmt::format("{} must not be negative", what));
+            };
+            evaluate(limit.limit_expression, limit.limit, "LIMIT", sql_state::kInvalidRowCountInLimit);
+            evaluate(limit.offset_expression, limit.offset, "OFFSET", sql_state::kInvalidRowCountInOffset);
+            limit.limit_expression.reset();
+            limit.offset_expression.reset();
             if (op.children[0]->kind == LogicalKind::kOrder && limit.limit >= 0) {
                 auto& order = static_cast<LogicalOrder&>(*op.children[0]);
                 auto child = create_physical_plan(*order.children[0]);

@@ -439,6 +439,13 @@ int implicit_cast_cost(const LogicalType& from, const LogicalType& to) {
     return -1;
 }
 
+bool assignment_cast_allowed(const LogicalType& from, const LogicalType& to) {
+    if (from.id() == TypeId::kNull || from.id() == to.id() || implicit_cast_cost(from, to) >= 0) return true;
+    if (from.is_numeric() && to.is_numeric()) return true;
+    if (to.is_string()) return true;
+    return temporal_rank(from.id()) && temporal_rank(to.id());
+}
+
 LogicalType decimal_for_integer(const LogicalType& t) {
     switch (t.id()) {
         case TypeId::kSmallInt: return LogicalType::decimal(5, 0);

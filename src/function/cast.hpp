@@ -20,6 +20,10 @@ int implicit_cast_cost(const LogicalType& from, const LogicalType& to);
 bool try_common_supertype(const LogicalType& a, const LogicalType& b, LogicalType& out);
 LogicalType common_supertype(const LogicalType& a, const LogicalType& b, const char* context, int position);
 
+// Whether a value of `from` may be stored into a column of type `to` (PostgreSQL's implicit and assignment
+// casts: numbers to any number, anything to text, between date and timestamps).
+bool assignment_cast_allowed(const LogicalType& from, const LogicalType& to);
+
 // DECIMAL type that holds every value of an integer type exactly.
 LogicalType decimal_for_integer(const LogicalType& integer_type);
 

@@ -42,6 +42,8 @@ struct ScalarFunction {
     ScalarBind bind;
     NullHandling null_handling = NullHandling::kDefault;
     bool is_volatile = false;  // now(), random(): never folded to a constant
+    // Considered only when an argument is already DECIMAL (PostgreSQL prefers double precision for integers).
+    bool requires_decimal_argument = false;
     std::string doc;
 };
 
@@ -86,6 +88,7 @@ struct BoundAggregate {
     AggregateDestroy destroy;  // may be empty
     std::shared_ptr<FunctionData> data;
     bool ignores_nulls = true;  // rows with a NULL argument are skipped by the operator
+    bool order_descending = false;  // ordered-set aggregates: WITHIN GROUP (ORDER BY x DESC)
 };
 
 struct AggregateFunction {

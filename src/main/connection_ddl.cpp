@@ -1,11 +1,13 @@
 // CREATE / DROP / ALTER of tables, views and schemas.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 
 #include "common/error.hpp"
 #include "function/cast.hpp"
 #include "main/connection.hpp"
+#include "parser/ast_walk.hpp"
 #include "parser/parser.hpp"
 #include "vector/vector_operations.hpp"
 
@@ -131,9 +133,44 @@ QueryResult Connection::execute_create_view(const Statement& s) {
     return tag("CREATE VIEW");
 }
 
+namespace {
+
+// Views that read `name` (directly), found by parsing each view's definition.
+std::vector<std::shared_ptr<ViewEntry>> dependent_views(Catalog& catalog, const std::string& name) {
+    std::vector<std::shared_ptr<ViewEntry>> out;
+    for (const auto& view : catalog.all_views()) {
+        if (view->name == name) continue;
+        auto statements = parse_sql(view->sql);
+        std::vector<std::string> names;
+        if (!statements.empty() && statements[0]->select) collect_relation_names(*statements[0]->select, names);
+        if (std::find(names.begin(), names.end(), name) != names.end()) out.push_back(view);
+    }
+    return out;
+}
+
+void drop_dependents(Catalog& catalog, const std::string& kind, const std::string& name, bool cascade) {
+    auto dependents = dependent_views(catalog, name);
+    if (dependents.empty()) return;
+    if (!cascade) {
+        throw Error(sql_state::kDependentObjectsStillExist,
+                    fmt::format("cannot drop {} {} because other objects depend on it (view {})", kind, name, dependents[0]->name));
+    }
+    for (const auto& v : dependents) {
+        drop_dependents(catalog, "view", v->name, true);
+        catalog.drop_view(v->schema, v->name, true);
+    }
+}
+
+}  // namespace
+
 QueryResult Connection::execute_drop(const Statement& s) {
     Catalog& catalog = database_.catalog();
     for (const auto& t : s.targets) {
+        if (s.object_type != "schema") {
+            bool exists = s.object_type == "table" ? catalog.find_table(t.schema, t.name) != nullptr
+                                                   : catalog.find_view(t.schema, t.name) != nullptr;
+            if (exists) drop_dependents(catalog, s.object_type, t.name, s.cascade);
+        }
         if (s.object_type == "table") {
             catalog.drop_table(t.schema, t.name, s.if_exists);
         } else if (s.object_type == "view") {

@@ -76,11 +76,27 @@ idx_t Connection::append_rows(TableEntry& table, const std::vector<idx_t>& colum
             Vector& src = chunk->column(i);
             if (src.type() == types[c]) {
                 vector_copy(src, 0, n, out->column(c), 0);
+            } else if (types[c].is_string()) {
+                // Assignment to VARCHAR(n)/CHAR(n) checks the length instead of truncating (22001).
+                Vector text(LogicalType::varchar(), std::max<idx_t>(n, kVectorSize));
+                if (src.type().is_string()) {
+                    vector_copy(src, 0, n, text, 0);
+                } else {
+                    cast_vector(src, text, n);
+                    vector_flatten(text, n);
+                }
+                check_lengths(text, n, types[c], defs[c].name);
+                auto* data = text.data<std::string_view>();
+                if (types[c].id() == TypeId::kChar) {
+                    for (idx_t r = 0; r < n; r++) {
+                        while (!data[r].empty() && data[r].back() == ' ') data[r].remove_suffix(1);
+                    }
+                }
+                vector_copy(text, 0, n, out->column(c), 0);
             } else {
                 cast_vector(src, out->column(c), n);
                 vector_flatten(out->column(c), n);
             }
-            check_lengths(out->column(c), n, types[c], defs[c].name);
         }
         for (idx_t c = 0; c < defs.size(); c++) {
             if (given[c]) continue;
@@ -131,6 +147,9 @@ QueryResult Connection::execute_insert(const Statement& s) {
         }
     }
     Binder binder(catalog);
+    std::vector<LogicalType> target_types;
+    for (idx_t c : columns) target_types.push_back(table->columns[c].type);
+    binder.values_target_types_ = &target_types;
     BoundQuery bound = binder.bind_select(*s.select);
     if (bound.types.size() > columns.size()) {
         throw Error(sql_state::kSyntaxError, "INSERT has more expressions than target columns", s.target.position);
@@ -144,9 +163,7 @@ QueryResult Connection::execute_insert(const Statement& s) {
     for (size_t i = 0; i < columns.size(); i++) {
         const LogicalType& from = bound.types[i];
         const LogicalType& to = table->columns[columns[i]].type;
-        bool ok = from.id() == TypeId::kNull || from == to || implicit_cast_cost(from, to) >= 0 ||
-                  (from.is_numeric() && to.is_numeric()) || from.is_string() || (from.is_temporal() && to.is_temporal());
-        if (!ok) {
+        if (!assignment_cast_allowed(from, to)) {
             throw Error(sql_state::kDatatypeMismatch,
                         fmt::format("column \"{}\" is of type {} but expression is of type {}", table->columns[columns[i]].name,
                                     pg_type_name(to), pg_type_name(from)),

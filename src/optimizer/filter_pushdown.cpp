@@ -229,7 +229,7 @@ LogicalPtr push_filters(LogicalPtr op, std::vector<ExprPtr> filters) {
             // ON predicates that read only the inner side filter it before the join.
             if (join.residual && (join.join_type == JoinType::kLeft || join.join_type == JoinType::kSemi ||
                                   join.join_type == JoinType::kAnti || join.join_type == JoinType::kSingle ||
-                                  (join.join_type == JoinType::kMark && !join.mark_all))) {
+                                  join.join_type == JoinType::kMark)) {
                 std::vector<ExprPtr> parts;
                 split_conjunction(std::move(join.residual), parts);
                 std::vector<ExprPtr> rest;

@@ -33,6 +33,8 @@ std::vector<std::unique_ptr<Statement>> parse_sql(const std::string& sql) {
         SqlState state = sql_state::kSyntaxError;
         if (message.find("stack depth") != std::string::npos || message.find("memory exhausted") != std::string::npos) {
             state = sql_state::kStatementTooComplex;
+        } else if (message.find("frame") != std::string::npos) {
+            state = sql_state::kWindowingError;
         } else if (message.find("out of range") != std::string::npos) {
             state = sql_state::kNumericValueOutOfRange;
         } else if (message.find("unterminated") != std::string::npos || message.find("invalid") == 0) {

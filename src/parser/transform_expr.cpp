@@ -31,7 +31,8 @@ ParsedExprPtr transform_constant(const PgQuery__AConst* c) {
                 char* end;
                 long long v = std::strtoll(text.c_str(), &end, 10);
                 if (errno == 0 && *end == 0) {
-                    e->value = Value::bigint(v);
+                    // -2147483648 arrives as a negated string; PostgreSQL still types it integer.
+                    e->value = v >= INT32_MIN && v <= INT32_MAX ? Value::integer(static_cast<int32_t>(v)) : Value::bigint(v);
                     break;
                 }
             }

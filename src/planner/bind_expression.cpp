@@ -154,7 +154,14 @@ ExprPtr Binder::bind_operator(const ParsedExpr& expr, ClauseKind clause) {
                                                                {"/", "divide"}, {"%", "mod"}, {"^", "power"},
                                                                {"~", "regexp_match_op"}, {"~*", "regexp_imatch_op"}};
     if (op == "||") {
-        // Either side may be any type: it is converted to text (PostgreSQL's anynonarray || text).
+        bool left_text = left->type.is_string() || left->unknown_literal;
+        bool right_text = right->type.is_string() || right->unknown_literal;
+        if (!left_text && !right_text) {
+            throw Error(sql_state::kUndefinedFunction,
+                        fmt::format("operator does not exist: {} || {}", pg_type_name(left->type), pg_type_name(right->type)),
+                        expr.position);
+        }
+        // The other side may be any type: it is converted to text (PostgreSQL's anynonarray || text).
         if (!left->type.is_string()) left = cast_to(std::move(left), LogicalType::varchar());
         if (!right->type.is_string()) right = cast_to(std::move(right), LogicalType::varchar());
         args.push_back(std::move(left));
@@ -244,7 +251,22 @@ ExprPtr Binder::bind_cast(const ParsedExpr& expr, ClauseKind clause) {
     }
     ExprPtr e = bind_expression(child, clause);
     try {
-        return cast_to(std::move(e), target);
+        // numeric without precision keeps the value's own scale, as PostgreSQL's unconstrained numeric.
+        if (target.id() == TypeId::kDecimal && expr.cast_type.modifiers.empty()) {
+            if (e->type.id() == TypeId::kDecimal) {
+                target = e->type;
+            } else if (e->type.is_integral()) {
+                target = decimal_for_integer(e->type);
+            } else if (e->kind == ExpressionKind::kConstant && !e->value.is_null()) {
+                int128_t v;
+                int scale, precision;
+                std::string text = e->value.to_string();
+                if (try_parse_decimal_literal(text, v, scale, precision)) target = LogicalType::decimal(std::max(1, precision), scale);
+            }
+        }
+        ExprPtr result = cast_to(std::move(e), target);
+        result->unknown_literal = false;
+        return result;
     } catch (Error& err) {
         if (err.position() == 0) err.set_position(expr.position);
         throw;

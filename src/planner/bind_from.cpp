@@ -157,19 +157,23 @@ LogicalPtr Binder::bind_cte_ref(const TableRef& ref, CteInfo& info) {
     }
     if (!recursive) {
         Binder cte_binder(catalog_, parent_, scope);
-        cte_binder.ctes_.clear();
-        // Hide the CTE's own name while binding its body (a non-recursive CTE cannot see itself).
-        CteInfo saved = info;
-        std::string name = cte.name;
-        scope->ctes_.erase(name);
+        // While the body binds, the CTE itself is not visible, nor (outside WITH RECURSIVE) the ones after it.
+        std::vector<CteInfo*> hidden;
+        for (auto& [other_name, other] : scope->ctes_) {
+            if (other.hidden) continue;
+            if (other_name == cte.name || (!info.recursive_with && other.index > info.index)) {
+                other.hidden = true;
+                hidden.push_back(&other);
+            }
+        }
         BoundQuery q;
         try {
             q = cte_binder.bind_select(query);
         } catch (...) {
-            scope->ctes_[name] = saved;
+            for (auto* h : hidden) h->hidden = false;
             throw;
         }
-        scope->ctes_[name] = saved;
+        for (auto* h : hidden) h->hidden = false;
         has_correlated_columns_ = has_correlated_columns_ || cte_binder.has_correlated_columns_;
         for (size_t i = 0; i < cte.column_aliases.size() && i < q.names.size(); i++) q.names[i] = cte.column_aliases[i];
         if (cte.column_aliases.size() > q.names.size()) {
@@ -181,6 +185,25 @@ LogicalPtr Binder::bind_cte_ref(const TableRef& ref, CteInfo& info) {
         return add_derived_table(std::move(q), alias, ref.column_aliases, ref.position);
     }
     // WITH RECURSIVE: bind the anchor, then the recursive branch with the CTE's name reading the working table.
+    {
+        std::function<bool(const SelectStmt&)> mentions_self = [&](const SelectStmt& s) -> bool {
+            std::function<bool(const TableRef&)> in_ref = [&](const TableRef& r) -> bool {
+                if (r.kind == TableRefKind::kBaseTable && r.schema.empty() && r.name == cte.name) return true;
+                if (r.kind == TableRefKind::kJoin) return in_ref(*r.left) || in_ref(*r.right);
+                if (r.kind == TableRefKind::kSubquery) return mentions_self(*r.subquery);
+                return false;
+            };
+            for (const auto& f : s.from) {
+                if (in_ref(*f)) return true;
+            }
+            return (s.left && mentions_self(*s.left)) || (s.right && mentions_self(*s.right));
+        };
+        if (mentions_self(*query.left)) {
+            throw Error(sql_state::kInvalidRecursion,
+                        fmt::format("recursive reference to query \"{}\" must not appear within its non-recursive term", cte.name),
+                        cte.position);
+        }
+    }
     Binder anchor_binder(catalog_, parent_, scope);
     BoundQuery anchor = anchor_binder.bind_select_node(*query.left);
     CteInfo& live = scope->ctes_[cte.name];
@@ -200,6 +223,14 @@ LogicalPtr Binder::bind_cte_ref(const TableRef& ref, CteInfo& info) {
     live.recursive_binding = false;
     if (recursive_part.types.size() != anchor.types.size()) {
         throw Error(sql_state::kSyntaxError, "each UNION query must have the same number of columns", cte.position);
+    }
+    for (size_t i = 0; i < anchor.types.size(); i++) {
+        if (implicit_cast_cost(recursive_part.types[i], anchor.types[i]) < 0) {
+            throw Error(sql_state::kDatatypeMismatch,
+                        fmt::format("recursive query \"{}\" column {} has type {} in non-recursive term but type {} overall", cte.name,
+                                    i + 1, pg_type_name(anchor.types[i]), pg_type_name(recursive_part.types[i])),
+                        cte.position);
+        }
     }
     auto node = std::make_unique<LogicalRecursiveCte>();
     node->table_index = new_table_index();
@@ -240,6 +271,8 @@ LogicalPtr Binder::bind_table_function(const TableRef& ref) {
         if (args.size() < 2 || args.size() > 3) {
             throw Error(sql_state::kUndefinedFunction, fmt::format("function {} takes 2 or 3 arguments", ref.name), ref.position);
         }
+        bool wide = false;  // generate_series over integers returns integer; any bigint argument makes it bigint
+        for (auto& a : args) wide = wide || a->type.id() == TypeId::kBigInt;
         for (auto& a : args) {
             if (a->kind != ExpressionKind::kConstant) {
                 throw Error(sql_state::kFeatureNotSupported, fmt::format("arguments of {} must be constants", ref.name), ref.position);
@@ -250,11 +283,7 @@ LogicalPtr Binder::bind_table_function(const TableRef& ref) {
             }
             fn->arguments.push_back(cast_to(std::move(a), LogicalType::bigint())->value);
         }
-        bool all_int = true;
-        for (const auto& a : ref.function_args) {
-            (void)a;
-        }
-        fn->column_types = {all_int && fn->arguments[0].type().id() == TypeId::kBigInt ? LogicalType::bigint() : LogicalType::bigint()};
+        fn->column_types = {wide || ref.name == "range" ? LogicalType::bigint() : LogicalType::integer()};
         fn->column_names = {ref.name};
     } else {
         throw Error(sql_state::kUndefinedFunction, fmt::format("function {} does not exist", ref.name), ref.position);

@@ -146,17 +146,14 @@ ExprPtr Binder::bind_aggregate(const ParsedExpr& expr, ClauseKind clause) {
             }
         }
         if (expr.filter) agg.filter = bind_boolean(*expr.filter, ClauseKind::kWhere);
-        if (name == "string_agg" && args.size() == 2) {
-            for (auto& a : args) {
-                if (!a->type.is_string()) a = cast_to(std::move(a), LogicalType::varchar());
-            }
-        }
+
     } catch (...) {
         in_aggregate_ = false;
         throw;
     }
     in_aggregate_ = false;
     agg.function = bind_aggregate_function(*this, name, args, expr.position);
+    if (ordered_set) agg.function.order_descending = expr.agg_order[0].descending;
     agg.children = std::move(args);
     agg.distinct = expr.distinct;
     LogicalType type = agg.function.return_type;
@@ -229,7 +226,7 @@ ExprPtr Binder::bind_window(const ParsedExpr& expr, ClauseKind clause) {
                 Value v = (*off)->value;
                 bool negative = v.type().id() == TypeId::kDecimal ? (v.type().physical() == PhysicalType::kInt64 ? v.get_int64() < 0 : v.get_int128() < 0)
                                 : (v.type().is_integral() ? v.get_int64() < 0 : false);
-                if (negative) throw Error(SqlState{"22013"}, "frame starting offset must not be negative", expr.position);
+                if (negative) throw Error(sql_state::kInvalidPrecedingOrFollowingSize, "frame starting offset must not be negative", expr.position);
             }
         }
     } else {

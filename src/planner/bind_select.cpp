@@ -60,16 +60,34 @@ void check_grouped(const Expression& e, const std::set<uint32_t>& from_tables) {
     });
 }
 
-int64_t constant_int(Binder& binder, ExprPtr e, const char* what, SqlState negative_state) {
+// LIMIT/OFFSET: a literal becomes a number now; any other expression without column references is kept and
+// evaluated when the plan is built.
+void bind_limit_value(Binder& binder, const ParsedExpr& parsed, const char* what, SqlState negative_state, int64_t& value,
+                      ExprPtr& expression) {
+    ExprPtr e = binder.bind_expression(parsed, ClauseKind::kOther);
+    bool has_columns = false;
+    visit_expression(*e, [&](const Expression& x) { has_columns = has_columns || x.kind == ExpressionKind::kColumnRef; });
+    if (has_columns) {
+        throw Error(sql_state::kInvalidColumnReference, fmt::format("argument of {} must not contain variables", what), parsed.position);
+    }
+    e = binder.cast_to(std::move(e), LogicalType::bigint());
     if (e->kind != ExpressionKind::kConstant) {
-        throw Error(sql_state::kFeatureNotSupported, fmt::format("{} must be a constant", what));
+        expression = std::move(e);
+        return;
     }
-    if (e->value.is_null()) return -1;
-    Value v = binder.cast_to(std::move(e), LogicalType::bigint())->value;
-    if (v.get_int64() < 0) {
-        throw Error(negative_state, fmt::format("{} must not be negative", what));
+    if (e->value.is_null()) {
+        value = std::string(what) == "LIMIT" ? -1 : 0;
+        return;
     }
-    return v.get_int64();
+    value = e->value.get_int64();
+    if (value < 0) throw Error(negative_state, fmt::format("{} must not be negative", what), parsed.position);
+}
+
+void bind_limit(Binder& binder, const SelectStmt& stmt, LogicalLimit& limit) {
+    if (stmt.limit) bind_limit_value(binder, *stmt.limit, "LIMIT", sql_state::kInvalidRowCountInLimit, limit.limit, limit.limit_expression);
+    if (stmt.offset) {
+        bind_limit_value(binder, *stmt.offset, "OFFSET", sql_state::kInvalidRowCountInOffset, limit.offset, limit.offset_expression);
+    }
 }
 
 // Expands GROUP BY items into grouping sets (indices into groups); an empty result means "one set of all".
@@ -96,7 +114,7 @@ std::vector<std::vector<idx_t>> expand_grouping(const std::vector<std::vector<st
 CteInfo* Binder::find_cte(const std::string& name) {
     for (Binder* b = this; b; b = b->cte_parent_) {
         auto it = b->ctes_.find(name);
-        if (it != b->ctes_.end()) return &it->second;
+        if (it != b->ctes_.end() && !it->second.hidden) return &it->second;
     }
     return nullptr;
 }
@@ -109,6 +127,8 @@ void Binder::register_ctes(const WithClause& with) {
         }
         CteInfo info;
         info.cte = &cte;
+        info.index = static_cast<int>(ctes_.size());
+        info.recursive_with = with.recursive;
         ctes_[cte.name] = info;
     }
 }
@@ -143,6 +163,24 @@ BoundQuery Binder::bind_values(const SelectStmt& stmt) {
     }
     BoundQuery q;
     for (size_t c = 0; c < width; c++) {
+        if (values_target_types_ && c < values_target_types_->size()) {
+            const LogicalType& target = (*values_target_types_)[c];
+            for (size_t r = 0; r < rows.size(); r++) {
+                auto& e = rows[r][c];
+                if (!e->unknown_literal && !assignment_cast_allowed(e->type, target)) {
+                    throw Error(sql_state::kDatatypeMismatch,
+                                fmt::format("column {} is of type {} but expression is of type {}", c + 1, pg_type_name(target),
+                                            pg_type_name(e->type)),
+                                stmt.values[r][c]->position);
+                }
+                e = cast_to(std::move(e), target.is_string() ? LogicalType::varchar() : target);
+            }
+            LogicalType column_type = target.is_string() ? LogicalType::varchar() : target;
+            values->column_types.push_back(column_type);
+            q.names.push_back(fmt::format("column{}", c + 1));
+            q.types.push_back(column_type);
+            continue;
+        }
         LogicalType common = LogicalType::null();
         bool all_unknown = true;
         for (auto& row : rows) {
@@ -228,7 +266,10 @@ void Binder::apply_order_limit(const SelectStmt& stmt, BoundQuery& q, bool outpu
                 }
             }
             if (index < 0) {
-                throw Error(output_names_only ? sql_state::kFeatureNotSupported : sql_state::kUndefinedColumn,
+                if (e.kind == ExprKind::kColumnRef) {
+                    throw Error(sql_state::kUndefinedColumn, fmt::format("column \"{}\" does not exist", e.names.back()), e.position);
+                }
+                throw Error(sql_state::kFeatureNotSupported,
                             "ORDER BY on a UNION/INTERSECT/EXCEPT result must be on one of the result columns", e.position);
             }
             BoundOrder o;
@@ -242,11 +283,7 @@ void Binder::apply_order_limit(const SelectStmt& stmt, BoundQuery& q, bool outpu
     }
     if (stmt.limit || stmt.offset) {
         auto limit = std::make_unique<LogicalLimit>();
-        if (stmt.limit) limit->limit = constant_int(*this, bind_expression(*stmt.limit, ClauseKind::kOther), "LIMIT", sql_state::kInvalidRowCountInLimit);
-        if (stmt.offset) {
-            limit->offset = constant_int(*this, bind_expression(*stmt.offset, ClauseKind::kOther), "OFFSET", sql_state::kInvalidRowCountInOffset);
-            if (limit->offset < 0) limit->offset = 0;
-        }
+        bind_limit(*this, stmt, *limit);
         limit->children.push_back(std::move(q.plan));
         q.plan = std::move(limit);
     }
@@ -256,7 +293,7 @@ BoundQuery Binder::bind_simple_select(const SelectStmt& stmt) {
     // ---- FROM and WHERE ----
     LogicalPtr plan = stmt.from.empty() ? LogicalPtr(std::make_unique<LogicalDummyScan>()) : bind_from(stmt.from);
     std::set<uint32_t> from_tables;
-    for (const auto& b : plan->bindings()) from_tables.insert(b.table_index);
+    for (const auto& t : context_.tables()) from_tables.insert(t.table_index);
     if (stmt.where) {
         ExprPtr where = bind_boolean(*stmt.where, ClauseKind::kWhere);
         std::vector<ExprPtr> conjuncts;
@@ -277,7 +314,7 @@ BoundQuery Binder::bind_simple_select(const SelectStmt& stmt) {
             }
             if (match) {
                 match->join_type = negated ? JoinType::kAnti : JoinType::kSemi;
-                match->null_aware = negated && match->kind == SubqueryKind::kAny;
+                match->null_aware = negated && match->kind == SubqueryKind::kAny;  // NOT IN
                 continue;
             }
             remaining.push_back(std::move(c));
@@ -468,6 +505,13 @@ BoundQuery Binder::bind_simple_select(const SelectStmt& stmt) {
     // ---- aggregation ----
     bool aggregating = !aggregates_.empty() || !groups.empty() || having || has_grouping_sets || !grouping_functions_.empty();
     if (aggregating) {
+        // Subqueries inside aggregate arguments read the rows being aggregated: join them in below the aggregate.
+        std::vector<PendingSubquery> later;
+        std::vector<PendingSubquery> below;
+        for (auto& p : pending_subqueries_) (p.inside_aggregate ? below : later).push_back(std::move(p));
+        pending_subqueries_ = std::move(below);
+        plan_pending_subqueries(plan);
+        pending_subqueries_ = std::move(later);
         for (auto& e : select_exprs) {
             e = replace_groups(std::move(e), groups, group_index);
             check_grouped(*e, from_tables);
@@ -551,11 +595,7 @@ BoundQuery Binder::bind_simple_select(const SelectStmt& stmt) {
     }
     if (stmt.limit || stmt.offset) {
         auto limit = std::make_unique<LogicalLimit>();
-        if (stmt.limit) limit->limit = constant_int(*this, bind_expression(*stmt.limit, ClauseKind::kOther), "LIMIT", sql_state::kInvalidRowCountInLimit);
-        if (stmt.offset) {
-            limit->offset = constant_int(*this, bind_expression(*stmt.offset, ClauseKind::kOther), "OFFSET", sql_state::kInvalidRowCountInOffset);
-            if (limit->offset < 0) limit->offset = 0;
-        }
+        bind_limit(*this, stmt, *limit);
         limit->children.push_back(std::move(plan));
         plan = std::move(limit);
     }

@@ -159,6 +159,8 @@ ExprPtr Binder::bind_subquery(const ParsedExpr& expr, ClauseKind clause) {
     pending.position = expr.position;
     pending.query = sub.bind_select(*expr.subquery);
     pending.correlated = sub.has_correlated_columns_;
+    pending.inside_aggregate = in_aggregate_;
+    pending.null_aware = expr.subquery_kind == SubqueryKind::kAny;
     if (pending.correlated && plan_has_outer_refs(*pending.query.plan)) {
         // Outer references deeper than one level are found by the pull step; nothing more to check here.
     }
@@ -271,17 +273,20 @@ void Binder::plan_pending_subqueries(LogicalPtr& root) {
                         static_cast<LogicalLimit&>(*plan).offset == 0)) {
                     plan = std::move(plan->children[0]);
                 }
-                if (aggregate && p.correlated) {
-                    // The correlated filter sits below an aggregate: its columns are not visible above it.
-                    bool filter_above_aggregate = false;
-                    for (LogicalOperator* op = plan.get(); op; op = op->children.empty() ? nullptr : op->children[0].get()) {
-                        if (op == aggregate) break;
-                        filter_above_aggregate = true;
-                    }
-                    (void)filter_above_aggregate;
-                    unsupported_correlation(p.position);
-                }
                 std::function<ExprPtr(ExprPtr)> map_inner = [](ExprPtr inner) { return inner; };
+                if (aggregate && p.correlated) {
+                    // The correlated filter sits below an aggregate: its inner side becomes a grouping key, visible
+                    // above the aggregate (EXISTS (... GROUP BY ... HAVING ...)).
+                    if (!aggregate->grouping_sets.empty()) unsupported_correlation(p.position);
+                    map_inner = [aggregate](ExprPtr inner) -> ExprPtr {
+                        for (uint32_t g = 0; g < aggregate->groups.size(); g++) {
+                            if (aggregate->groups[g]->equals(*inner)) return make_column_ref({aggregate->group_index, g}, inner->type);
+                        }
+                        auto type = inner->type;
+                        aggregate->groups.push_back(std::move(inner));
+                        return make_column_ref({aggregate->group_index, static_cast<uint32_t>(aggregate->groups.size() - 1)}, type);
+                    };
+                }
                 split_predicates(pulled, join->conditions, residual, map_inner);
                 for (auto& r : residual) r = rewrite_residual(std::move(r), map_inner);
             } else {
@@ -301,8 +306,9 @@ void Binder::plan_pending_subqueries(LogicalPtr& root) {
                 if (p.op == "=" && p.kind == SubqueryKind::kAny) {
                     join->conditions.insert(join->conditions.begin(), JoinCondition{std::move(p.test), std::move(column)});
                 } else {
-                    residual.insert(residual.begin(), bind_comparison(p.op, std::move(p.test), std::move(column), p.position));
+                    join->mark_predicate = bind_comparison(p.op, std::move(p.test), std::move(column), p.position);
                     join->mark_all = p.kind == SubqueryKind::kAll;
+                    join->null_aware = false;
                 }
             }
             join->join_type = p.join_type;

@@ -26,6 +26,9 @@ struct BoundQuery {
 
 struct CteInfo {
     const CommonTableExpr* cte = nullptr;
+    int index = 0;                 // position in its WITH list
+    bool recursive_with = false;   // declared in WITH RECURSIVE (then every CTE of the list sees every other)
+    bool hidden = false;           // while an earlier CTE's body is bound, later ones are not visible yet
     // set while the recursive part of a WITH RECURSIVE is bound: references read the working table
     bool recursive_binding = false;
     uint32_t cte_index = 0;
@@ -48,7 +51,8 @@ struct PendingSubquery {
     bool correlated = false;
     uint32_t mark_index = 0;  // EXISTS/ANY/ALL: the boolean column's binding
     JoinType join_type = JoinType::kMark;  // WHERE-level EXISTS/IN become kSemi / kAnti
-    bool null_aware = false;               // NOT IN
+    bool null_aware = false;               // IN semantics: a NULL on either side makes "no match" unknown
+    bool inside_aggregate = false;         // met in an aggregate's arguments: planned below the aggregate
     int position = 0;
 };
 
@@ -125,6 +129,8 @@ public:
     std::vector<PendingSubquery> pending_subqueries_;
     bool has_correlated_columns_ = false;
     const std::vector<std::unique_ptr<WindowSpec>>* named_windows_ = nullptr;
+    // INSERT ... VALUES: the target columns' types, so literals convert straight to them (as in PostgreSQL).
+    const std::vector<LogicalType>* values_target_types_ = nullptr;
     // GROUP BY expressions of the level being bound (for GROUPING()) and the GROUPING() calls found.
     const std::vector<ExprPtr>* current_groups_ = nullptr;
     std::vector<std::vector<idx_t>> grouping_functions_;

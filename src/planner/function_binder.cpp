@@ -69,6 +69,13 @@ const Candidate* choose(const std::vector<Candidate>& candidates, const std::vec
         bool variadic = false;
         if constexpr (std::is_same_v<Candidate, ScalarFunction>) variadic = c.varargs.id() != TypeId::kInvalid;
         if (variadic ? args.size() < c.arguments.size() : args.size() != c.arguments.size()) continue;
+        if constexpr (std::is_same_v<Candidate, ScalarFunction>) {
+            if (c.requires_decimal_argument) {
+                bool any_decimal = false;
+                for (const auto& a : args) any_decimal = any_decimal || a->type.id() == TypeId::kDecimal;
+                if (!any_decimal) continue;
+            }
+        }
         int cost = 0;
         bool ok = true;
         for (size_t i = 0; i < args.size() && ok; i++) {

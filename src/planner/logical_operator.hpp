@@ -96,7 +96,8 @@ struct LogicalJoin : LogicalOperator {
     ExprPtr residual;                       // any other predicate, over both sides' bindings
     uint32_t mark_index = 0;                // kMark: binding (mark_index, 0) holds the boolean
     bool null_aware = false;                // NOT IN semantics for kAnti / kMark
-    // kMark for "x op ANY/ALL (subquery)": true when every row must match (ALL)
+    // kMark for "x op ANY/ALL (subquery)": the comparison (three-valued), and whether every row must match (ALL)
+    ExprPtr mark_predicate;
     bool mark_all = false;
     LogicalJoin() : LogicalOperator(LogicalKind::kJoin) {}
     std::vector<ColumnBinding> bindings() const override;
@@ -117,6 +118,8 @@ struct LogicalOrder : LogicalOperator {
 struct LogicalLimit : LogicalOperator {
     int64_t limit = -1;  // -1: no limit
     int64_t offset = 0;
+    ExprPtr limit_expression;   // set instead of `limit` when it is a constant expression, not a literal
+    ExprPtr offset_expression;
     LogicalLimit() : LogicalOperator(LogicalKind::kLimit) {}
     std::string details() const override;
 };

@@ -68,6 +68,42 @@ enum class ParseStatus { kOk, kBadFormat, kOutOfRange };
 
 ParseStatus parse_date_part(std::string_view s, size_t& pos, int32_t& days) {
     int64_t y, m, d;
+    size_t start = pos;
+    // YYYYMMDD
+    if (s.size() - pos >= 8) {
+        size_t digits = 0;
+        while (pos + digits < s.size() && is_digit(s[pos + digits])) digits++;
+        if (digits == 8) {
+            int64_t v;
+            read_number(s, pos, 8, v);
+            y = v / 10000;
+            m = v / 100 % 100;
+            d = v % 100;
+            if (m < 1 || m > 12 || d < 1 || d > days_in_month(static_cast<int32_t>(y), static_cast<int32_t>(m))) {
+                return ParseStatus::kOutOfRange;
+            }
+            days = days_from_civil(static_cast<int32_t>(y), static_cast<int32_t>(m), static_cast<int32_t>(d));
+            return ParseStatus::kOk;
+        }
+    }
+    // M/D/YYYY (DateStyle MDY, PostgreSQL's default)
+    {
+        size_t p = pos;
+        int64_t a, b, c;
+        if (read_number(s, p, 2, a) && p < s.size() && s[p] == '/' && read_number(s, ++p, 2, b) && p < s.size() && s[p] == '/' &&
+            read_number(s, ++p, 4, c)) {
+            pos = p;
+            y = c;
+            m = a;
+            d = b;
+            if (m < 1 || m > 12 || d < 1 || d > days_in_month(static_cast<int32_t>(y), static_cast<int32_t>(m))) {
+                return ParseStatus::kOutOfRange;
+            }
+            days = days_from_civil(static_cast<int32_t>(y), static_cast<int32_t>(m), static_cast<int32_t>(d));
+            return ParseStatus::kOk;
+        }
+        pos = start;
+    }
     if (!read_number(s, pos, 7, y)) return ParseStatus::kBadFormat;
     if (pos >= s.size() || (s[pos] != '-' && s[pos] != '/')) return ParseStatus::kBadFormat;
     char sep = s[pos++];
@@ -435,9 +471,12 @@ std::string interval_to_string(const Interval& iv) {
     std::string out;
     int32_t years = iv.months / 12;
     int32_t months = iv.months % 12;
+    bool after_negative = false;
     auto add_part = [&](int64_t value, const char* singular, const char* plural) {
         if (value == 0) return;
         if (!out.empty()) out += ' ';
+        if (after_negative && value > 0) out += '+';
+        after_negative = value < 0;
         out += std::to_string(value);
         out += ' ';
         out += value == 1 ? singular : plural;
@@ -451,6 +490,8 @@ std::string interval_to_string(const Interval& iv) {
         if (micros < 0) {
             out += '-';
             micros = -micros;
+        } else if (after_negative) {
+            out += '+';
         }
         append_time(out, micros);
     }

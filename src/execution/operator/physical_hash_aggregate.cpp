@@ -2,6 +2,7 @@
 
 #include "execution/expression_executor.hpp"
 #include "execution/operator/aggregate_hash_table.hpp"
+#include "execution/operator/physical_order.hpp"
 #include "execution/row_gather.hpp"
 #include "vector/vector_operations.hpp"
 
@@ -19,6 +20,8 @@ namespace {
 struct SetTables {
     std::unique_ptr<AggregateHashTable> table;
     std::vector<std::unique_ptr<AggregateHashTable>> distinct_seen;  // by aggregate index (null if not DISTINCT)
+    // Aggregates with ORDER BY: their rows are kept (state address, arguments, sort keys) and fed in order at the end.
+    std::vector<std::unique_ptr<ColumnDataCollection>> ordered_rows;
 };
 
 struct AggregateGlobal : GlobalSinkState {
@@ -33,6 +36,8 @@ struct AggregateLocal : LocalSinkState {
     std::vector<std::unique_ptr<ExpressionListExecutor>> arg_executors;
     std::vector<DataChunk> arg_chunks;
     std::vector<std::unique_ptr<ExpressionExecutor>> filter_executors;
+    std::vector<std::vector<ExprPtr>> order_exprs;
+    std::vector<std::unique_ptr<ExpressionListExecutor>> order_executors;
 };
 
 SetTables make_set_tables(const std::vector<LogicalType>& group_types, const std::vector<idx_t>& set,
@@ -42,6 +47,14 @@ SetTables make_set_tables(const std::vector<LogicalType>& group_types, const std
     for (idx_t g : set) key_types.push_back(group_types[g]);
     t.table = std::make_unique<AggregateHashTable>(key_types, layout.states);
     for (const auto& a : aggregates) {
+        if (a.order_by.empty()) {
+            t.ordered_rows.push_back(nullptr);
+        } else {
+            std::vector<LogicalType> row_types = {LogicalType::bigint()};
+            for (const auto& c : a.children) row_types.push_back(c->type);
+            for (const auto& o : a.order_by) row_types.push_back(o.expr->type);
+            t.ordered_rows.push_back(std::make_unique<ColumnDataCollection>(row_types));
+        }
         if (!a.distinct) {
             t.distinct_seen.push_back(nullptr);
             continue;
@@ -115,6 +128,12 @@ std::unique_ptr<LocalSinkState> PhysicalHashAggregate::make_local_sink_state(Exe
         chunk.initialize(arg_types);
         l->arg_chunks.push_back(std::move(chunk));
         l->filter_executors.push_back(a.filter ? std::make_unique<ExpressionExecutor>(*a.filter) : nullptr);
+        std::vector<ExprPtr> keys;
+        for (const auto& o : a.order_by) keys.push_back(o.expr->copy());
+        l->order_exprs.push_back(std::move(keys));
+    }
+    for (auto& keys : l->order_exprs) {
+        l->order_executors.push_back(keys.empty() ? nullptr : std::make_unique<ExpressionListExecutor>(keys));
     }
     return l;
 }
@@ -186,7 +205,29 @@ SinkResult PhysicalHashAggregate::consume(ExecContext&, GlobalSinkState&, LocalS
                 for (idx_t k = 0; k < l.arg_chunks[a].column_count(); k++) args.push_back(&l.arg_chunks[a].column(k));
                 for (idx_t i = 0; i < n; i++) agg_states[i] = states[i] + offset;
             }
-            if (n > 0) agg.function.update(args, agg_states, n, agg.function);
+            if (n == 0) continue;
+            if (!agg.order_by.empty()) {
+                // Keep the rows; finalize() feeds them sorted by the aggregate's ORDER BY.
+                DataChunk keys;
+                std::vector<LogicalType> key_types;
+                for (const auto& o : agg.order_by) key_types.push_back(o.expr->type);
+                keys.initialize(key_types);
+                l.order_executors[a]->execute(in, keys);
+                DataChunk row;
+                row.initialize(l.sets[s].ordered_rows[a]->types());
+                Vector& address = row.column(0);
+                for (idx_t i = 0; i < n; i++) address.data<int64_t>()[i] = static_cast<int64_t>(reinterpret_cast<uintptr_t>(agg_states[i]));
+                std::vector<sel_t> rows(n);
+                for (idx_t i = 0; i < n; i++) rows[i] = restricted ? sel[i] : static_cast<sel_t>(i);
+                for (idx_t k = 0; k < args.size(); k++) vector_copy(*args[k], 0, n, row.column(1 + k), 0);
+                for (idx_t k = 0; k < keys.column_count(); k++) {
+                    vector_gather(keys.column(k), rows.data(), n, row.column(1 + args.size() + k));
+                }
+                row.set_size(n);
+                l.sets[s].ordered_rows[a]->append(row);
+                continue;
+            }
+            agg.function.update(args, agg_states, n, agg.function);
         }
     }
     return SinkResult::kNeedMoreInput;
@@ -207,6 +248,38 @@ void PhysicalHashAggregate::combine(ExecContext&, GlobalSinkState& gstate, Local
 
 void PhysicalHashAggregate::finalize(ExecContext& ctx, GlobalSinkState& gstate) const {
     auto& g = static_cast<AggregateGlobal&>(gstate);
+    // Ordered aggregates: sort each one's kept rows by its ORDER BY and feed them in that order.
+    for (auto& set : g.sets) {
+        for (size_t a = 0; a < aggregates_.size(); a++) {
+            if (!set.ordered_rows[a]) continue;
+            const ColumnDataCollection& rows = *set.ordered_rows[a];
+            const AggregateExpression& agg = aggregates_[a];
+            idx_t arg_count = agg.children.size();
+            std::vector<SortKey> keys;
+            for (size_t k = 0; k < agg.order_by.size(); k++) {
+                keys.push_back({1 + arg_count + k, agg.order_by[k].descending, agg.order_by[k].nulls_first});
+            }
+            std::vector<uint64_t> order(rows.row_count());
+            for (uint64_t i = 0; i < order.size(); i++) order[i] = i;
+            sort_rows(rows, keys, order);
+            std::shared_ptr<const void> no_owner;
+            for (idx_t begin = 0; begin < order.size(); begin += kVectorSize) {
+                idx_t n = std::min<idx_t>(kVectorSize, order.size() - begin);
+                Vector address(LogicalType::bigint(), kVectorSize);
+                gather_rows(rows, 0, order.data() + begin, n, address, no_owner);
+                std::vector<Vector> args(arg_count);
+                std::vector<Vector*> arg_ptrs;
+                for (idx_t k = 0; k < arg_count; k++) {
+                    gather_rows(rows, 1 + k, order.data() + begin, n, args[k], no_owner);
+                    arg_ptrs.push_back(&args[k]);
+                }
+                uint8_t* states[kVectorSize];
+                for (idx_t i = 0; i < n; i++) states[i] = reinterpret_cast<uint8_t*>(static_cast<uintptr_t>(address.data<int64_t>()[i]));
+                agg.function.update(arg_ptrs, states, n, agg.function);
+            }
+            set.ordered_rows[a].reset();
+        }
+    }
     // An aggregate without GROUP BY (or the empty grouping set) returns one row even for empty input.
     for (size_t s = 0; s < grouping_sets_.size(); s++) {
         if (grouping_sets_[s].empty() && g.sets[s].table->group_count() == 0) {

@@ -26,6 +26,8 @@ struct ProbeState : OperatorState {
     std::unique_ptr<ExpressionListExecutor> keys;
     DataChunk key_chunk;
     std::unique_ptr<ExpressionExecutor> residual;
+    std::unique_ptr<ExpressionExecutor> mark_predicate;
+    DataChunk kept;  // pairs that passed the residual (mark predicate input)
     std::vector<std::pair<sel_t, uint64_t>> matches;
     size_t match_offset = 0;
     bool have_input = false;
@@ -46,13 +48,15 @@ struct ProbeState : OperatorState {
 }  // namespace
 
 PhysicalHashJoin::PhysicalHashJoin(std::vector<LogicalType> types, JoinType join_type, std::vector<ExprPtr> probe_keys,
-                                   std::vector<ExprPtr> build_keys, ExprPtr residual, bool null_aware, bool mark_all)
+                                   std::vector<ExprPtr> build_keys, ExprPtr residual, bool null_aware, ExprPtr mark_predicate,
+                                   bool mark_all)
     : PhysicalOperator(std::move(types)),
       join_type_(join_type),
       probe_keys_(std::move(probe_keys)),
       build_keys_(std::move(build_keys)),
       residual_(std::move(residual)),
       null_aware_(null_aware),
+      mark_predicate_(std::move(mark_predicate)),
       mark_all_(mark_all) {}
 
 std::string PhysicalHashJoin::details() const {
@@ -118,6 +122,7 @@ std::unique_ptr<OperatorState> PhysicalHashJoin::make_operator_state(ExecContext
     for (const auto& k : probe_keys_) key_types.push_back(k->type);
     s->key_chunk.initialize(key_types);
     if (residual_) s->residual = std::make_unique<ExpressionExecutor>(*residual_);
+    if (mark_predicate_) s->mark_predicate = std::make_unique<ExpressionExecutor>(*mark_predicate_);
     std::vector<LogicalType> pair_types = children[0]->types();
     for (const auto& t : children[1]->types()) pair_types.push_back(t);
     s->pairs.initialize(pair_types);
@@ -156,7 +161,7 @@ OperatorResult PhysicalHashJoin::execute(ExecContext&, OperatorState& state, con
 
     bool emits_pairs = join_type_ == JoinType::kInner || join_type_ == JoinType::kLeft || join_type_ == JoinType::kFull ||
                        join_type_ == JoinType::kSingle;
-    bool needs_pairs = emits_pairs || residual_;
+    bool needs_pairs = emits_pairs || residual_ || mark_predicate_;
     // Phase 1: walk the candidate pairs in batches of one vector.
     const uint64_t build_size = table.size();
     while (s.match_offset < s.total_matches) {
@@ -185,25 +190,32 @@ OperatorResult PhysicalHashJoin::execute(ExecContext&, OperatorState& state, con
         s.pairs.set_size(batch);
         idx_t passing = batch;
         const sel_t* sel = nullptr;
-        if (s.residual && join_type_ == JoinType::kMark) {
-            // Three-valued: remember false and NULL pairs too (x op ANY/ALL semantics).
-            s.residual->execute(s.pairs, s.residual_result);
-            const Vector& r = s.residual_result;
-            passing = 0;
-            for (idx_t i = 0; i < batch; i++) {
-                idx_t row = r.is_constant() ? 0 : i;
-                if (!r.validity().is_valid(row)) {
-                    s.probe_null[s.probe_rows[i]] = 1;
-                } else if (r.data<bool>()[row]) {
-                    s.sel[passing++] = static_cast<sel_t>(i);
-                } else {
-                    s.probe_false[s.probe_rows[i]] = 1;
-                }
-            }
-            sel = s.sel.data();
-        } else if (s.residual) {
+        if (s.residual) {
             passing = s.residual->select(s.pairs, s.sel.data());
             sel = s.sel.data();
+        }
+        if (s.mark_predicate) {
+            // x op ANY/ALL: remember true, false and NULL comparisons per probe row.
+            const DataChunk* input = &s.pairs;
+            if (sel) {
+                chunk_gather(s.pairs, sel, passing, s.kept);
+                input = &s.kept;
+            }
+            s.mark_predicate->execute(*input, s.residual_result);
+            const Vector& r = s.residual_result;
+            for (idx_t i = 0; i < passing; i++) {
+                idx_t pair = sel ? sel[i] : i;
+                sel_t probe_row = s.probe_rows[pair];
+                idx_t row = r.is_constant() ? 0 : i;
+                if (!r.validity().is_valid(row)) {
+                    s.probe_null[probe_row] = 1;
+                } else if (r.data<bool>()[row]) {
+                    s.probe_matched[probe_row] = 1;
+                } else {
+                    s.probe_false[probe_row] = 1;
+                }
+            }
+            continue;
         }
         for (idx_t i = 0; i < passing; i++) {
             idx_t pair = sel ? sel[i] : i;
@@ -281,7 +293,7 @@ OperatorResult PhysicalHashJoin::execute(ExecContext&, OperatorState& state, con
             mark.reset();
             bool build_empty = table.size() == 0;
             for (idx_t i = 0; i < in.size(); i++) {
-                if (residual_ && key_count == 0) {
+                if (mark_predicate_) {
                     // x op ANY / ALL (subquery)
                     if (mark_all_) {
                         if (s.probe_false[i]) {
@@ -306,7 +318,7 @@ OperatorResult PhysicalHashJoin::execute(ExecContext&, OperatorState& state, con
                 }
                 bool null_key = false;
                 for (idx_t k = 0; k < s.key_chunk.column_count(); k++) null_key = null_key || s.key_chunk.column(k).is_null(i);
-                if (!build_empty && (table.has_null_key() || null_key) && key_count > 0) {
+                if (null_aware_ && !build_empty && (table.has_null_key() || null_key) && key_count > 0) {
                     mark.set_null(i);
                 } else {
                     mark.data<bool>()[i] = false;

@@ -15,7 +15,8 @@ namespace basalt {
 class PhysicalHashJoin final : public PhysicalOperator, public Operator, public Sink {
 public:
     PhysicalHashJoin(std::vector<LogicalType> types, JoinType join_type, std::vector<ExprPtr> probe_keys,
-                     std::vector<ExprPtr> build_keys, ExprPtr residual, bool null_aware, bool mark_all = false);
+                     std::vector<ExprPtr> build_keys, ExprPtr residual, bool null_aware, ExprPtr mark_predicate = nullptr,
+                     bool mark_all = false);
     std::string name() const override { return "HASH_JOIN"; }
     std::string details() const override;
     Operator* as_operator() override { return this; }
@@ -40,7 +41,8 @@ private:
     std::vector<ExprPtr> build_keys_;
     ExprPtr residual_;  // over probe columns followed by build columns
     bool null_aware_;
-    bool mark_all_;  // x op ALL (subquery): the mark is true only when every pair is true
+    ExprPtr mark_predicate_;  // x op ANY/ALL (subquery): evaluated three-valued on the pairs the residual keeps
+    bool mark_all_;           // ALL: the mark is true only when the predicate holds for every pair
 };
 
 }  // namespace basalt

@@ -77,9 +77,8 @@ std::unique_ptr<LocalSourceState> PhysicalSeries::make_local_source_state(ExecCo
 
 void PhysicalSeries::produce(ExecContext&, GlobalSourceState& gstate, LocalSourceState& lstate, DataChunk& out) const {
     auto& g = static_cast<PositionState&>(gstate);
-    int64_t* data = out.column(0).data<int64_t>();
     out.column(0).reset();
-    data = out.column(0).data<int64_t>();
+    bool narrow = out.column(0).type().id() == TypeId::kInteger;
     idx_t n = 0;
     lstate.batch_index = g.position;
     while (n < kVectorSize && !g.done) {
@@ -89,7 +88,12 @@ void PhysicalSeries::produce(ExecContext&, GlobalSourceState& gstate, LocalSourc
             g.done = true;
             break;
         }
-        data[n++] = static_cast<int64_t>(value);
+        if (narrow) {
+            if (value > INT32_MAX || value < INT32_MIN) throw Error(sql_state::kNumericValueOutOfRange, "integer out of range");
+            out.column(0).data<int32_t>()[n++] = static_cast<int32_t>(value);
+        } else {
+            out.column(0).data<int64_t>()[n++] = static_cast<int64_t>(value);
+        }
         g.position++;
     }
     out.set_size(n);

@@ -163,7 +163,7 @@ void PhysicalWindow::finalize(ExecContext&, GlobalSinkState& gstate) const {
                 idx_t off = ColumnDataCollection::offset(ids[ps + i]);
                 if (v.is_null(off)) throw Error(sql_state::kInvalidParameterValue, "frame offset must not be null");
                 double d = numeric_value(v, off);
-                if (d < 0) throw Error(SqlState{"22013"}, "frame starting offset must not be negative");
+                if (d < 0) throw Error(sql_state::kInvalidPrecedingOrFollowingSize, "frame starting offset must not be negative");
                 return d;
             };
             auto frame = [&](idx_t i, idx_t& fs, idx_t& fe) {

@@ -125,6 +125,7 @@ void bind_percentile(BoundAggregate& b, const std::vector<LogicalType>& types, b
     };
     b.finalize = [continuous, exact](uint8_t** states, idx_t count, Vector& result, idx_t offset, const BoundAggregate& agg) {
         double f = fraction_of(agg);
+        bool descending = agg.order_descending;
         for (idx_t i = 0; i < count; i++) {
             auto& s = *reinterpret_cast<PercentileState*>(states[i]);
             size_t n = exact ? s.integers.size() : s.doubles.size();
@@ -134,6 +135,7 @@ void bind_percentile(BoundAggregate& b, const std::vector<LogicalType>& types, b
             }
             if (continuous) {
                 std::sort(s.doubles.begin(), s.doubles.end());
+                if (descending) std::reverse(s.doubles.begin(), s.doubles.end());
                 double pos = f * static_cast<double>(n - 1);
                 size_t lo = static_cast<size_t>(std::floor(pos));
                 size_t hi = static_cast<size_t>(std::ceil(pos));
@@ -145,14 +147,24 @@ void bind_percentile(BoundAggregate& b, const std::vector<LogicalType>& types, b
             size_t k = static_cast<size_t>(std::ceil(f * static_cast<double>(n)));
             k = k == 0 ? 0 : k - 1;
             if (exact) {
-                std::nth_element(s.integers.begin(), s.integers.begin() + static_cast<std::ptrdiff_t>(k), s.integers.end());
+                if (descending) {
+                    std::nth_element(s.integers.begin(), s.integers.begin() + static_cast<std::ptrdiff_t>(k), s.integers.end(),
+                                     std::greater<int128_t>());
+                } else {
+                    std::nth_element(s.integers.begin(), s.integers.begin() + static_cast<std::ptrdiff_t>(k), s.integers.end());
+                }
                 int128_t v = s.integers[k];
                 dispatch_physical(result.type().physical(), [&](auto tag) {
                     using T = typename decltype(tag)::type;
                     if constexpr (std::is_integral_v<T> || std::is_same_v<T, int128_t>) result.data<T>()[offset + i] = static_cast<T>(v);
                 });
             } else {
-                std::nth_element(s.doubles.begin(), s.doubles.begin() + static_cast<std::ptrdiff_t>(k), s.doubles.end());
+                if (descending) {
+                    std::nth_element(s.doubles.begin(), s.doubles.begin() + static_cast<std::ptrdiff_t>(k), s.doubles.end(),
+                                     std::greater<double>());
+                } else {
+                    std::nth_element(s.doubles.begin(), s.doubles.begin() + static_cast<std::ptrdiff_t>(k), s.doubles.end());
+                }
                 if (result.type().id() == TypeId::kReal) {
                     result.data<float>()[offset + i] = static_cast<float>(s.doubles[k]);
                 } else {
@@ -229,6 +241,11 @@ void register_holistic_aggregates(FunctionRegistry& r) {
                          .needs_order = true});
         r.add_aggregate({.name = "median", .arguments = {type}, .return_type = d,
                          .bind = [](BoundAggregate& b, const std::vector<LogicalType>& ts) { bind_percentile(b, ts, true, false); }});
+    }
+    for (const auto& type : {LogicalType::date(), LogicalType::timestamp(), LogicalType::timestamptz()}) {
+        r.add_aggregate({.name = "percentile_disc", .arguments = {d, type}, .return_type = type,
+                         .bind = [](BoundAggregate& b, const std::vector<LogicalType>& ts) { bind_percentile(b, ts, false, true); },
+                         .needs_order = true});
     }
     for (const auto& type : {LogicalType::boolean(), LogicalType::smallint(), LogicalType::integer(), LogicalType::bigint(),
                              LogicalType(TypeId::kDecimal), LogicalType::real(), LogicalType::double_type(), t,

@@ -1,6 +1,9 @@
 // stddev/variance (sample and population) with Welford's online update and Chan's parallel combine.
 #include <cmath>
 
+#include <algorithm>
+
+#include "common/error.hpp"
 #include "function/aggregate/aggregate_functions.hpp"
 #include "types/decimal.hpp"
 #include "types/physical_dispatch.hpp"
@@ -10,6 +13,8 @@ namespace basalt {
 using namespace detail;
 
 namespace {
+
+constexpr int kNumericScale = 16;
 
 struct MomentState {
     int64_t count = 0;
@@ -33,9 +38,11 @@ double read_as_double(const Vector& v, idx_t row) {
     });
 }
 
-void bind_moment(BoundAggregate& b, const std::vector<LogicalType>&, Moment kind) {
+void bind_moment(BoundAggregate& b, const std::vector<LogicalType>& types, Moment kind) {
     set_state_lifecycle<MomentState>(b);
-    b.return_type = LogicalType::double_type();
+    // PostgreSQL returns numeric for integer and numeric inputs, double precision for floats.
+    bool exact_input = types[0].is_integral() || types[0].id() == TypeId::kDecimal;
+    b.return_type = exact_input ? LogicalType::decimal(38, kNumericScale) : LogicalType::double_type();
     b.update = [](const std::vector<Vector*>& args, uint8_t** states, idx_t count, const BoundAggregate&) {
         const Vector& v = *args[0];
         for_each_valid_row(args, count, [&](idx_t i) {
@@ -73,7 +80,19 @@ void bind_moment(BoundAggregate& b, const std::vector<LogicalType>&, Moment kind
             }
             double var = s.m2 / static_cast<double>(sample ? s.count - 1 : s.count);
             if (var < 0) var = 0;
-            result.data<double>()[offset + i] = kind == Moment::kStddevSamp || kind == Moment::kStddevPop ? std::sqrt(var) : var;
+            double value = kind == Moment::kStddevSamp || kind == Moment::kStddevPop ? std::sqrt(var) : var;
+            if (result.type().id() == TypeId::kDecimal) {
+                long double scaled = static_cast<long double>(value) * 1e16L;
+                if (std::fabs(scaled) >= 1e37L) throw Error(sql_state::kNumericValueOutOfRange, "numeric field overflow");
+                // Keep the 15 significant digits a double carries; the rest would be noise.
+                int digits = value == 0 ? 0 : static_cast<int>(std::floor(std::log10(std::fabs(value)))) + 1;
+                int keep = std::clamp(15 - digits, 0, kNumericScale);
+                long double unit = std::pow(10.0L, kNumericScale - keep);
+                scaled = std::round(scaled / unit) * unit;
+                result.data<int128_t>()[offset + i] = static_cast<int128_t>(scaled);
+            } else {
+                result.data<double>()[offset + i] = value;
+            }
         }
     };
 }
@@ -91,7 +110,7 @@ void register_statistical_aggregates(FunctionRegistry& r) {
         Moment kind = e.kind;
         for (const auto& t : {LogicalType::smallint(), LogicalType::integer(), LogicalType::bigint(),
                               LogicalType(TypeId::kDecimal), LogicalType::real(), LogicalType::double_type()}) {
-            r.add_aggregate({.name = e.name, .arguments = {t}, .return_type = LogicalType::double_type(),
+            r.add_aggregate({.name = e.name, .arguments = {t}, .return_type = t,
                              .bind = [kind](BoundAggregate& b, const std::vector<LogicalType>& ts) { bind_moment(b, ts, kind); }});
         }
     }

@@ -243,6 +243,7 @@ void add_numeric_ops(FunctionRegistry& r, ArithOp op) {
                   .arguments = {LogicalType(TypeId::kDecimal), LogicalType(TypeId::kDecimal)},
                   .return_type = LogicalType(TypeId::kDecimal),
                   .bind = [op](BoundScalarFunction& b, const std::vector<LogicalType>& t) { bind_decimal(op, b, t); }});
+    if (op == ArithOp::kModulo) return;  // PostgreSQL has no % for floating point
     add(LogicalType::real(), float_kernel<float>(op));
     add(LogicalType::double_type(), float_kernel<double>(op));
 }

@@ -146,6 +146,35 @@ void register_datetime_functions(FunctionRegistry& r) {
     for (const auto& src : {LogicalType::timestamp(), LogicalType::timestamptz()}) {
         r.add_scalar({.name = "date_trunc", .arguments = {t, src}, .return_type = src, .bind = bind_date_trunc});
     }
+    r.add_scalar({.name = "date_trunc", .arguments = {t, LogicalType::interval()}, .return_type = LogicalType::interval(),
+                  .bind = [](BoundScalarFunction& b, const std::vector<LogicalType>&) {
+                      auto data = std::make_shared<FieldData>();
+                      data->field = field_of(b);
+                      b.data = data;
+                      b.return_type = LogicalType::interval();
+                      b.kernel = [](Args args, idx_t count, Vector& result, const FunctionData* fd) {
+                          DateField f = static_cast<const FieldData&>(*fd).field;
+                          unary_execute<Interval, Interval>(*args[1], count, result, [f](Interval iv) {
+                              auto keep_time = [&](int64_t unit) { iv.micros = iv.micros / unit * unit; };
+                              switch (f) {
+                                  case DateField::kMillennium: iv.months = iv.months / 12000 * 12000; iv.days = 0; iv.micros = 0; break;
+                                  case DateField::kCentury: iv.months = iv.months / 1200 * 1200; iv.days = 0; iv.micros = 0; break;
+                                  case DateField::kDecade: iv.months = iv.months / 120 * 120; iv.days = 0; iv.micros = 0; break;
+                                  case DateField::kYear: iv.months = iv.months / 12 * 12; iv.days = 0; iv.micros = 0; break;
+                                  case DateField::kQuarter: iv.months = iv.months / 3 * 3; iv.days = 0; iv.micros = 0; break;
+                                  case DateField::kMonth: iv.days = 0; iv.micros = 0; break;
+                                  case DateField::kDay: iv.micros = 0; break;
+                                  case DateField::kHour: keep_time(kMicrosPerHour); break;
+                                  case DateField::kMinute: keep_time(kMicrosPerMinute); break;
+                                  case DateField::kSecond: keep_time(kMicrosPerSecond); break;
+                                  case DateField::kMillisecond: keep_time(1000); break;
+                                  case DateField::kMicrosecond: break;
+                                  default: throw Error(sql_state::kFeatureNotSupported, "unit not supported for type interval");
+                              }
+                              return iv;
+                          });
+                      };
+                  }});
     auto now = [](Args, idx_t count, Vector& result, const FunctionData*) {
         int64_t v = now_micros();
         for (idx_t i = 0; i < count; i++) result.data<int64_t>()[i] = v;

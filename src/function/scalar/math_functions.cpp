@@ -155,11 +155,7 @@ void register_math_functions(FunctionRegistry& r) {
         r.add_scalar({.name = name, .arguments = {dec, i32}, .return_type = dec,
                       .bind = [mode](BoundScalarFunction& b, const std::vector<LogicalType>& t) { bind_decimal_round(mode, true, b, t); }});
     }
-    r.add_scalar({.name = "round", .arguments = {d, i32}, .return_type = d,
-                  .kernel = [](Args args, idx_t count, Vector& result, const FunctionData*) {
-                      binary_execute<double, int32_t, double>(*args[0], *args[1], count, result,
-                                                              [](double x, int32_t n) { return round_double_digits(x, n); });
-                  }});
+    (void)round_double_digits;  // round(double precision, int) does not exist in PostgreSQL
     // sign
     r.add_scalar({.name = "sign", .arguments = {d}, .return_type = d,
                   .kernel = unary<double>([](double v) { return v > 0 ? 1.0 : (v < 0 ? -1.0 : 0.0); })});
@@ -180,6 +176,59 @@ void register_math_functions(FunctionRegistry& r) {
                       return std::sqrt(x);
                   })});
     r.add_scalar({.name = "cbrt", .arguments = {d}, .return_type = d, .kernel = double_fn([](double x) { return std::cbrt(x); })});
+    // numeric versions: computed in long double, returned as NUMERIC with 16 decimals (PostgreSQL keeps numeric).
+    auto to_numeric = [](long double v, Vector& result, idx_t i) {
+        if (!std::isfinite(static_cast<double>(v)) || std::fabs(v) >= 1e21L) {
+            throw Error(sql_state::kNumericValueOutOfRange, "value out of range: overflow");
+        }
+        // 16 decimals: whole and fractional parts separately to keep the long double's precision.
+        long double whole = std::floor(v);
+        long double fraction = v - whole;
+        result.data<int128_t>()[i] = static_cast<int128_t>(whole) * static_cast<int128_t>(10000000000000000LL) +
+                                     static_cast<int128_t>(std::llround(fraction * 1e16L));
+    };
+    auto read_numeric = [](const Vector& v, idx_t i) -> long double {
+        idx_t row = v.is_constant() ? 0 : i;
+        int scale = v.type().scale();
+        long double x = v.type().physical() == PhysicalType::kInt64 ? static_cast<long double>(v.data<int64_t>()[row])
+                                                                      : static_cast<long double>(v.data<int128_t>()[row]);
+        return x / std::pow(10.0L, scale);
+    };
+    auto numeric16 = LogicalType::decimal(38, 16);
+    r.add_scalar({.name = "sqrt", .arguments = {dec}, .return_type = numeric16,
+                  .bind = [=](BoundScalarFunction& b, const std::vector<LogicalType>&) {
+                      b.return_type = numeric16;
+                      b.kernel = [=](Args args, idx_t count, Vector& result, const FunctionData*) {
+                          for (idx_t i = 0; i < count; i++) {
+                              if (args[0]->is_null(i)) continue;
+                              long double x = read_numeric(*args[0], i);
+                              if (x < 0) throw Error(sql_state::kInvalidArgumentForPower, "cannot take square root of a negative number");
+                              to_numeric(std::sqrt(x), result, i);
+                          }
+                      };
+                  },
+                  .requires_decimal_argument = true});
+    for (const char* name : {"power", "pow"}) {
+        r.add_scalar({.name = name, .arguments = {dec, dec}, .return_type = numeric16,
+                      .bind = [=](BoundScalarFunction& b, const std::vector<LogicalType>&) {
+                          b.return_type = numeric16;
+                          b.kernel = [=](Args args, idx_t count, Vector& result, const FunctionData*) {
+                              for (idx_t i = 0; i < count; i++) {
+                                  if (args[0]->is_null(i) || args[1]->is_null(i)) continue;
+                                  long double x = read_numeric(*args[0], i), y = read_numeric(*args[1], i);
+                                  if (x == 0 && y < 0) {
+                                      throw Error(sql_state::kInvalidArgumentForPower, "zero raised to a negative power is undefined");
+                                  }
+                                  if (x < 0 && std::floor(y) != y) {
+                                      throw Error(sql_state::kInvalidArgumentForPower,
+                                                  "a negative number raised to a non-integer power yields a complex result");
+                                  }
+                                  to_numeric(std::pow(x, y), result, i);
+                              }
+                          };
+                      },
+                      .requires_decimal_argument = true});
+    }
     r.add_scalar({.name = "exp", .arguments = {d}, .return_type = d, .kernel = double_fn([](double x) {
                       double v = std::exp(x);
                       if (std::isinf(v)) throw Error(sql_state::kNumericValueOutOfRange, "value out of range: overflow");

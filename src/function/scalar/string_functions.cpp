@@ -42,7 +42,7 @@ int64_t char_length(std::string_view s) {
 // substring(s from start for length), 1-based start that may be <= 0, as PostgreSQL's text_substr.
 std::string_view substring_chars(std::string_view s, int64_t start, int64_t length, bool has_length) {
     if (has_length && length < 0) {
-        throw Error(sql_state::kInvalidParameterValue, "negative substring length not allowed");
+        throw Error(sql_state::kSubstringError, "negative substring length not allowed");
     }
     int64_t begin = start - 1;
     int64_t end = has_length ? begin + length : INT64_MAX;
