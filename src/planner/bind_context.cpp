@@ -40,6 +40,20 @@ ExprPtr BindContext::column_of(size_t table, size_t column) {
     return make_column_ref({t.table_index, index}, t.column_types[column], t.column_names[column]);
 }
 
+std::optional<UsingColumn> BindContext::take_using_column(const std::string& name, size_t begin, size_t end) {
+    for (size_t i = 0; i < using_columns_.size(); i++) {
+        const UsingColumn& u = using_columns_[i];
+        if (u.name != name) continue;
+        bool inside = true;
+        for (auto [t, c] : u.sources) inside = inside && t >= begin && t < end;
+        if (!inside) continue;
+        UsingColumn out = std::move(using_columns_[i]);
+        using_columns_.erase(using_columns_.begin() + static_cast<std::ptrdiff_t>(i));
+        return out;
+    }
+    return std::nullopt;
+}
+
 bool BindContext::is_merged(size_t table, size_t column) const {
     for (const auto& u : using_columns_) {
         for (auto [t, c] : u.sources) {

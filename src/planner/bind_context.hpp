@@ -37,6 +37,8 @@ public:
     ExprPtr column_of(size_t table, size_t column);
     bool has_qualifier(const std::string& qualifier) const;
     void add_using_column(UsingColumn column) { using_columns_.push_back(std::move(column)); }
+    // Takes out the USING column `name` whose sources all lie in tables [begin, end), if there is one.
+    std::optional<UsingColumn> take_using_column(const std::string& name, size_t begin, size_t end);
     // Marks a (table, column) as hidden from unqualified * because a USING column stands for it.
     bool is_merged(size_t table, size_t column) const;
     const std::vector<BoundTableRef>& tables() const { return tables_; }

@@ -135,7 +135,7 @@ LogicalPtr Binder::bind_cte_ref(const TableRef& ref, CteInfo& info) {
     // The CTE body binds in a scope that sees the CTEs defined before it (and, when recursive, itself).
     Binder* scope = this;
     while (scope && !scope->ctes_.count(cte.name)) scope = scope->cte_parent_;
-    bool recursive = query.set_op == SetOpKind::kUnion && scope;
+    bool recursive = query.set_op == SetOpKind::kUnion && scope && info.recursive_with;
     if (recursive) {
         // It is recursive only if its right branch mentions its own name somewhere.
         recursive = false;
@@ -153,7 +153,7 @@ LogicalPtr Binder::bind_cte_ref(const TableRef& ref, CteInfo& info) {
             if (s.right && mentions(*s.right)) return true;
             return false;
         };
-        recursive = mentions(*query.right);
+        recursive = mentions(*query.right) || mentions(*query.left);
     }
     if (!recursive) {
         Binder cte_binder(catalog_, parent_, scope);
@@ -359,9 +359,19 @@ LogicalPtr Binder::bind_join(const TableRef& ref) {
             }
             return *found;
         };
-        auto l = find_in(left_begin, left_end, "left");
+        // The left side may itself be a USING join that merged this column: join on the merged column.
+        std::optional<UsingColumn> merged = context_.take_using_column(name, left_begin, left_end);
+        std::vector<std::pair<size_t, size_t>> left_sources;
+        ExprPtr lexpr;
+        if (merged) {
+            lexpr = std::move(merged->expression);
+            left_sources = merged->sources;
+        } else {
+            auto l = find_in(left_begin, left_end, "left");
+            lexpr = context_.column_of(l.first, l.second);
+            left_sources = {l};
+        }
         auto r = find_in(left_end, right_end, "right");
-        ExprPtr lexpr = context_.column_of(l.first, l.second);
         ExprPtr rexpr = context_.column_of(r.first, r.second);
         LogicalType common = common_supertype(lexpr->type, rexpr->type, "JOIN/USING", ref.position);
         predicates.push_back(bind_comparison("=", cast_to(lexpr->copy(), common), cast_to(rexpr->copy(), common), ref.position));
@@ -378,7 +388,8 @@ LogicalPtr Binder::bind_join(const TableRef& ref) {
             u.expression = std::move(lexpr);
         }
         u.expression->alias = name;
-        u.sources = {l, r};
+        u.sources = left_sources;
+        u.sources.push_back(r);
         context_.add_using_column(std::move(u));
     }
     if (ref.condition) {

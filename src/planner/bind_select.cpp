@@ -213,7 +213,17 @@ BoundQuery Binder::bind_set_operation(const SelectStmt& stmt) {
                     stmt.right->position);
     }
     std::vector<LogicalType> types;
-    for (size_t i = 0; i < left.types.size(); i++) types.push_back(common_supertype(left.types[i], right.types[i], op_name, 0));
+    left.unknown.resize(left.types.size());
+    right.unknown.resize(right.types.size());
+    for (size_t i = 0; i < left.types.size(); i++) {
+        if (left.unknown[i] && !right.unknown[i]) {
+            types.push_back(right.types[i]);
+        } else if (right.unknown[i] && !left.unknown[i]) {
+            types.push_back(left.types[i]);
+        } else {
+            types.push_back(common_supertype(left.types[i], right.types[i], op_name, 0));
+        }
+    }
     auto cast_side = [&](BoundQuery& side) {
         bool needs = false;
         for (size_t i = 0; i < types.size(); i++) needs = needs || side.types[i] != types[i];
@@ -237,6 +247,7 @@ BoundQuery Binder::bind_set_operation(const SelectStmt& stmt) {
     BoundQuery q;
     q.names = left.names;
     q.types = types;
+    for (size_t i = 0; i < types.size(); i++) q.unknown.push_back(left.unknown[i] && right.unknown[i]);
     q.plan = std::move(setop);
     apply_order_limit(stmt, q, true);
     return q;
@@ -320,6 +331,7 @@ BoundQuery Binder::bind_simple_select(const SelectStmt& stmt) {
             remaining.push_back(std::move(c));
         }
         plan_pending_subqueries(plan);
+        for (auto& c : remaining) c = apply_subquery_replacements(std::move(c));
         if (!remaining.empty()) {
             auto filter = std::make_unique<LogicalFilter>();
             filter->expressions = std::move(remaining);
@@ -512,6 +524,10 @@ BoundQuery Binder::bind_simple_select(const SelectStmt& stmt) {
         pending_subqueries_ = std::move(below);
         plan_pending_subqueries(plan);
         pending_subqueries_ = std::move(later);
+        for (auto& a : aggregates_) {
+            for (auto& c : a.children) c = apply_subquery_replacements(std::move(c));
+            if (a.filter) a.filter = apply_subquery_replacements(std::move(a.filter));
+        }
         for (auto& e : select_exprs) {
             e = replace_groups(std::move(e), groups, group_index);
             check_grouped(*e, from_tables);
@@ -543,6 +559,13 @@ BoundQuery Binder::bind_simple_select(const SelectStmt& stmt) {
     }
     current_groups_ = nullptr;
     plan_pending_subqueries(plan);
+    for (auto& e : select_exprs) e = apply_subquery_replacements(std::move(e));
+    if (having) having = apply_subquery_replacements(std::move(having));
+    for (auto& w : windows_) {
+        for (auto& c : w.children) c = apply_subquery_replacements(std::move(c));
+        for (auto& part : w.partitions) part = apply_subquery_replacements(std::move(part));
+        for (auto& o : w.orders) o.expr = apply_subquery_replacements(std::move(o.expr));
+    }
     if (having) {
         auto filter = std::make_unique<LogicalFilter>();
         split_conjunction(std::move(having), filter->expressions);
@@ -562,7 +585,9 @@ BoundQuery Binder::bind_simple_select(const SelectStmt& stmt) {
     auto projection = std::make_unique<LogicalProjection>();
     projection->table_index = new_table_index();
     std::vector<LogicalType> types;
+    std::vector<bool> unknown;
     for (auto& e : select_exprs) {
+        unknown.push_back(e->unknown_literal);
         if (e->unknown_literal) e = cast_to(std::move(e), LogicalType::varchar());
         if (e->type.id() == TypeId::kNull) e = make_cast(std::move(e), LogicalType::varchar());
         types.push_back(e->type);
@@ -614,6 +639,8 @@ BoundQuery Binder::bind_simple_select(const SelectStmt& stmt) {
     q.plan = std::move(plan);
     q.names = std::move(names);
     q.types = std::move(types);
+    unknown.resize(q.types.size());
+    q.unknown = std::move(unknown);
     return q;
 }
 

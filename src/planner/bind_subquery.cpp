@@ -10,6 +10,7 @@
 #include "common/error.hpp"
 #include "function/cast.hpp"
 #include "planner/binder.hpp"
+#include "planner/function_binder.hpp"
 
 namespace basalt {
 
@@ -137,6 +138,29 @@ void split_predicates(std::vector<ExprPtr>& preds, std::vector<JoinCondition>& c
     }
 }
 
+// True when every pulled predicate has the form outer_expression = inner_expression.
+bool all_equi_correlations(const std::vector<ExprPtr>& preds) {
+    for (const auto& p : preds) {
+        if (p->kind != ExpressionKind::kFunction || p->function.name != "eq" || p->children.size() != 2) return false;
+        const Expression& a = *p->children[0];
+        const Expression& b = *p->children[1];
+        bool a_outer = has_outer_refs(a) && !has_inner_refs(a);
+        bool b_outer = has_outer_refs(b) && !has_inner_refs(b);
+        bool a_inner = !has_outer_refs(a) && has_inner_refs(a);
+        bool b_inner = !has_outer_refs(b) && has_inner_refs(b);
+        if (!((a_outer && b_inner) || (b_outer && a_inner))) return false;
+    }
+    return !preds.empty();
+}
+
+void remap_bindings(Expression& e, const std::map<ColumnBinding, ColumnBinding>& map) {
+    visit_expression(e, [&](Expression& x) {
+        if (x.kind != ExpressionKind::kColumnRef || x.depth != 0) return;
+        auto it = map.find(x.binding);
+        if (it != map.end()) x.binding = it->second;
+    });
+}
+
 // Rewrites inner references of a residual predicate with map_inner, and outer ones to the current level.
 ExprPtr rewrite_residual(ExprPtr e, const std::function<ExprPtr(ExprPtr)>& map_inner) {
     if (e->kind == ExpressionKind::kColumnRef) {
@@ -222,6 +246,101 @@ ExprPtr Binder::bind_subquery(const ParsedExpr& expr, ClauseKind clause) {
     return result;
 }
 
+// A scalar aggregate subquery correlated by any predicates (x.sal < e.sal, x.id <> e.id): number the outer
+// rows, LEFT JOIN the subquery's input on the predicates, compute each aggregate as a window over the outer row
+// number, keep one row per outer row. COUNT(*) counts a marker column so that unmatched outer rows count 0.
+void Binder::plan_general_scalar_subquery(PendingSubquery& p, LogicalPtr& root, LogicalPtr plan, std::vector<ExprPtr> pulled,
+                                          LogicalAggregate& aggregate) {
+    auto& projection = static_cast<LogicalProjection&>(*plan);
+    if (projection.children[0].get() != &aggregate) unsupported_correlation(p.position);
+    for (const auto& a : aggregate.aggregates) {
+        if (a.distinct || a.filter || !a.order_by.empty()) unsupported_correlation(p.position);
+    }
+    // 1. Outer rows get a number.
+    auto numbered = std::make_unique<LogicalWindow>();
+    numbered->window_index = new_table_index();
+    WindowExpression row_number;
+    row_number.kind = WindowFunctionKind::kRowNumber;
+    row_number.name = "row_number";
+    row_number.type = LogicalType::bigint();
+    row_number.end = FrameBound::kUnboundedFollowing;
+    numbered->windows.push_back(std::move(row_number));
+    numbered->children.push_back(std::move(root));
+    ColumnBinding row_id{numbered->window_index, 0};
+    // 2. The subquery's input, plus a marker column that is NULL only on unmatched (NULL-extended) rows.
+    LogicalPtr input = std::move(aggregate.children[0]);
+    auto marked = std::make_unique<LogicalProjection>();
+    marked->table_index = new_table_index();
+    std::map<ColumnBinding, ColumnBinding> remap;
+    auto input_bindings = input->bindings();
+    auto input_types = input->types();
+    for (size_t i = 0; i < input_bindings.size(); i++) {
+        marked->expressions.push_back(make_column_ref(input_bindings[i], input_types[i]));
+        remap[input_bindings[i]] = {marked->table_index, static_cast<uint32_t>(i)};
+    }
+    marked->expressions.push_back(make_constant(Value::boolean(true)));
+    ColumnBinding marker{marked->table_index, static_cast<uint32_t>(input_bindings.size())};
+    marked->children.push_back(std::move(input));
+    // 3. LEFT JOIN on the correlated predicates.
+    auto join = std::make_unique<LogicalJoin>();
+    join->join_type = JoinType::kLeft;
+    std::vector<ExprPtr> residual;
+    for (auto& pred : pulled) {
+        remap_bindings(*pred, remap);
+        pred = rewrite_residual(std::move(pred), [](ExprPtr inner) { return inner; });
+        residual.push_back(std::move(pred));
+    }
+    join->residual = combine_conjunction(std::move(residual));
+    join->children.push_back(std::move(numbered));
+    join->children.push_back(std::move(marked));
+    // 4. Each aggregate as a window over the outer row number; one row per outer row survives.
+    auto windows = std::make_unique<LogicalWindow>();
+    windows->window_index = new_table_index();
+    for (auto& a : aggregate.aggregates) {
+        WindowExpression w;
+        w.kind = WindowFunctionKind::kAggregate;
+        w.name = a.function.name;
+        std::vector<ExprPtr> args;
+        for (auto& c : a.children) {
+            remap_bindings(*c, remap);
+            args.push_back(std::move(c));
+        }
+        if (a.function.name == "count_star") {
+            args.clear();
+            args.push_back(make_column_ref(marker, LogicalType::boolean()));
+            w.aggregate = bind_aggregate_function(*this, "count", args, p.position);
+        } else {
+            w.aggregate = a.function;
+        }
+        w.type = w.aggregate.return_type;
+        w.children = std::move(args);
+        w.partitions.push_back(make_column_ref(row_id, LogicalType::bigint()));
+        w.end = FrameBound::kUnboundedFollowing;
+        windows->windows.push_back(std::move(w));
+    }
+    WindowExpression first;
+    first.kind = WindowFunctionKind::kRowNumber;
+    first.name = "row_number";
+    first.type = LogicalType::bigint();
+    first.partitions.push_back(make_column_ref(row_id, LogicalType::bigint()));
+    first.end = FrameBound::kUnboundedFollowing;
+    windows->windows.push_back(std::move(first));
+    uint32_t window_index = windows->window_index;
+    uint32_t first_column = static_cast<uint32_t>(windows->windows.size() - 1);
+    windows->children.push_back(std::move(join));
+    auto keep_first = std::make_unique<LogicalFilter>();
+    keep_first->expressions.push_back(bind_comparison("=", make_column_ref({window_index, first_column}, LogicalType::bigint()),
+                                                      make_constant(Value::bigint(1)), p.position));
+    keep_first->children.push_back(std::move(windows));
+    root = std::move(keep_first);
+    // 5. The subquery's value: its select expression over the window columns instead of the aggregate's.
+    std::map<ColumnBinding, ColumnBinding> to_windows;
+    for (uint32_t k = 0; k < aggregate.aggregates.size(); k++) to_windows[{aggregate.aggregate_index, k}] = {window_index, k};
+    ExprPtr value = projection.expressions[0]->copy();
+    remap_bindings(*value, to_windows);
+    subquery_replacements_[{projection.table_index, 0}] = std::move(value);
+}
+
 void Binder::plan_pending_subqueries(LogicalPtr& root) {
     auto pendings = std::move(pending_subqueries_);
     pending_subqueries_.clear();
@@ -249,6 +368,10 @@ void Binder::plan_pending_subqueries(LogicalPtr& root) {
                 bool through_aggregate = aggregate != nullptr;
                 if (through_aggregate && (!aggregate->grouping_sets.empty() || !aggregate->groups.empty())) {
                     unsupported_correlation(p.position);
+                }
+                if (through_aggregate && !all_equi_correlations(pulled)) {
+                    plan_general_scalar_subquery(p, root, std::move(plan), std::move(pulled), *aggregate);
+                    continue;
                 }
                 std::function<ExprPtr(ExprPtr)> map_inner = [&](ExprPtr inner) -> ExprPtr {
                     if (through_aggregate) {
@@ -318,6 +441,16 @@ void Binder::plan_pending_subqueries(LogicalPtr& root) {
         join->children.push_back(std::move(plan));
         root = std::move(join);
     }
+}
+
+ExprPtr Binder::apply_subquery_replacements(ExprPtr e) {
+    if (subquery_replacements_.empty() || !e) return e;
+    if (e->kind == ExpressionKind::kColumnRef && e->depth == 0) {
+        auto it = subquery_replacements_.find(e->binding);
+        if (it != subquery_replacements_.end()) return it->second->copy();
+    }
+    for (auto& c : e->children) c = apply_subquery_replacements(std::move(c));
+    return e;
 }
 
 }  // namespace basalt

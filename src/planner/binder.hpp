@@ -22,6 +22,7 @@ struct BoundQuery {
     LogicalPtr plan;
     std::vector<std::string> names;
     std::vector<LogicalType> types;
+    std::vector<bool> unknown;  // column is an untyped literal (its type may still follow a UNION partner)
 };
 
 struct CteInfo {
@@ -78,6 +79,8 @@ public:
                                const std::string& display_name = "");
     // Plans every pending subquery onto root (joins) and clears the list.
     void plan_pending_subqueries(LogicalPtr& root);
+    // Replaces references to subquery results that were planned as expressions over other columns.
+    ExprPtr apply_subquery_replacements(ExprPtr e);
 
 private:
     friend class SelectBinder;
@@ -111,6 +114,9 @@ private:
     ExprPtr bind_variadic_common(ExpressionKind kind, const ParsedExpr& expr, ClauseKind clause, const char* name);
     CteInfo* find_cte(const std::string& name);
     ExprPtr resolve_outer(const std::string& qualifier, const std::string& column, int position);
+    void plan_general_scalar_subquery(PendingSubquery& p, LogicalPtr& root, LogicalPtr plan, std::vector<ExprPtr> pulled,
+                                      LogicalAggregate& aggregate);
+    std::map<ColumnBinding, ExprPtr> subquery_replacements_;
 
     Catalog& catalog_;
     Binder* parent_;

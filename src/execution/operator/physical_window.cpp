@@ -9,6 +9,7 @@
 #include "execution/operator/physical_order.hpp"
 #include "execution/row_gather.hpp"
 #include "function/cast.hpp"
+#include "types/datetime.hpp"
 #include "vector/vector_operations.hpp"
 
 namespace basalt {
@@ -176,8 +177,44 @@ void PhysicalWindow::finalize(ExecContext&, GlobalSinkState& gstate) const {
                             return is_start ? peer_start[i] : peer_end[i];
                         case FrameBound::kPreceding:
                         case FrameBound::kFollowing: {
-                            double off = offset_of(column, i);
                             bool preceding = b == FrameBound::kPreceding;
+                            const Vector& offset_vector = rows.column(ids[ps + i], column);
+                            if (!w.rows && offset_vector.type().id() == TypeId::kInterval) {
+                                // RANGE over dates/timestamps with an interval offset: compare in microseconds.
+                                idx_t oo = ColumnDataCollection::offset(ids[ps + i]);
+                                Interval iv = offset_vector.data<Interval>()[oo];
+                                if (interval_compare(iv, Interval{}) < 0) {
+                                    throw Error(sql_state::kInvalidPrecedingOrFollowingSize, "invalid preceding or following size in window function");
+                                }
+                                auto micros_at = [&](idx_t k, bool& is_null) -> int64_t {
+                                    const Vector& kv = rows.column(ids[ps + k], cols.orders);
+                                    idx_t ko = ColumnDataCollection::offset(ids[ps + k]);
+                                    is_null = kv.is_null(ko);
+                                    if (is_null) return 0;
+                                    if (kv.type().id() == TypeId::kDate) return static_cast<int64_t>(kv.data<int32_t>()[ko]) * kMicrosPerDay;
+                                    return kv.data<int64_t>()[ko];
+                                };
+                                bool current_null;
+                                int64_t current = micros_at(i, current_null);
+                                if (current_null) return is_start ? peer_start[i] : peer_end[i];
+                                bool desc = w.orders[0].descending;
+                                int64_t target = timestamp_add_interval(current, (preceding != desc) ? interval_negate(iv) : iv);
+                                idx_t pos = 0;
+                                for (idx_t k = 0; k < size; k++) {
+                                    bool null_key;
+                                    int64_t x = micros_at(k, null_key);
+                                    if (null_key) continue;
+                                    bool before = desc ? x > target : x < target;
+                                    bool within = desc ? x >= target : x <= target;
+                                    if (is_start) {
+                                        if (before) pos = k + 1;
+                                    } else if (within) {
+                                        pos = k + 1;
+                                    }
+                                }
+                                return pos;
+                            }
+                            double off = offset_of(column, i);
                             if (w.rows) {
                                 int64_t k = static_cast<int64_t>(off);
                                 int64_t pos = preceding ? static_cast<int64_t>(i) - k : static_cast<int64_t>(i) + k;
