@@ -7,6 +7,7 @@
 #include "common/error.hpp"
 #include "execution/executor.hpp"
 #include "execution/physical_planner.hpp"
+#include "function/statement_clock.hpp"
 #include "optimizer/optimizer.hpp"
 #include "parser/parser.hpp"
 
@@ -44,6 +45,7 @@ QueryResult Connection::run_query(BoundQuery bound) {
 
 QueryResult Connection::execute(const Statement& s) {
     std::lock_guard lock(database_.write_lock());
+    set_statement_time(current_time_micros());
     switch (s.kind) {
         case StatementKind::kSelect: return execute_select(s);
         case StatementKind::kExplain: return execute_explain(s);

@@ -8,6 +8,7 @@
 #include "common/error.hpp"
 #include "function/kernel_helpers.hpp"
 #include "function/scalar/scalar_functions.hpp"
+#include "function/statement_clock.hpp"
 #include "types/datetime.hpp"
 #include "types/decimal.hpp"
 
@@ -131,6 +132,10 @@ void bind_date_trunc(BoundScalarFunction& b, const std::vector<LogicalType>& typ
     };
 }
 
+struct NowData : FunctionData {
+    int64_t micros = 0;
+};
+
 int64_t now_micros() {
     return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -175,19 +180,34 @@ void register_datetime_functions(FunctionRegistry& r) {
                           });
                       };
                   }});
-    auto now = [](Args, idx_t count, Vector& result, const FunctionData*) {
-        int64_t v = now_micros();
+    // The current time is read once, when the statement is bound, so every use in a statement agrees
+    // (PostgreSQL's now() is the transaction's start; each statement is its own transaction here).
+    auto bind_now = [](BoundScalarFunction& b, const std::vector<LogicalType>&) {
+        auto data = std::make_shared<NowData>();
+        data->micros = statement_time();
+        b.data = data;
+    };
+    auto now = [](Args, idx_t count, Vector& result, const FunctionData* d) {
+        int64_t v = static_cast<const NowData&>(*d).micros;
         for (idx_t i = 0; i < count; i++) result.data<int64_t>()[i] = v;
     };
-    for (const char* name : {"now", "current_timestamp", "transaction_timestamp", "statement_timestamp", "clock_timestamp"}) {
-        r.add_scalar({.name = name, .arguments = {}, .return_type = LogicalType::timestamptz(), .kernel = now, .is_volatile = true});
+    for (const char* name : {"now", "current_timestamp", "transaction_timestamp", "statement_timestamp"}) {
+        r.add_scalar({.name = name, .arguments = {}, .return_type = LogicalType::timestamptz(), .kernel = now, .bind = bind_now,
+                      .is_volatile = true});
     }
-    r.add_scalar({.name = "localtimestamp", .arguments = {}, .return_type = LogicalType::timestamp(), .kernel = now, .is_volatile = true});
-    r.add_scalar({.name = "current_date", .arguments = {}, .return_type = LogicalType::date(),
+    r.add_scalar({.name = "clock_timestamp", .arguments = {}, .return_type = LogicalType::timestamptz(),
                   .kernel = [](Args, idx_t count, Vector& result, const FunctionData*) {
-                      int64_t micros = now_micros();
+                      for (idx_t i = 0; i < count; i++) result.data<int64_t>()[i] = now_micros();
+                  },
+                  .is_volatile = true});
+    r.add_scalar({.name = "localtimestamp", .arguments = {}, .return_type = LogicalType::timestamp(), .kernel = now, .bind = bind_now,
+                  .is_volatile = true});
+    r.add_scalar({.name = "current_date", .arguments = {}, .return_type = LogicalType::date(),
+                  .kernel = [](Args, idx_t count, Vector& result, const FunctionData* d) {
+                      int64_t micros = static_cast<const NowData&>(*d).micros;
                       for (idx_t i = 0; i < count; i++) result.data<int32_t>()[i] = static_cast<int32_t>(micros / kMicrosPerDay);
                   },
+                  .bind = bind_now,
                   .is_volatile = true});
     r.add_scalar({.name = "make_date", .arguments = {LogicalType::integer(), LogicalType::integer(), LogicalType::integer()},
                   .return_type = LogicalType::date(),
