@@ -82,8 +82,9 @@ void extract_common_or_terms(ExprPtr expr, std::vector<ExprPtr>& out) {
     }
     std::vector<ExprPtr> common;
     for (size_t i = 0; i < branches[0].size(); i++) {
-        const Expression& candidate = *branches[0][i];
-        if (candidate.is_volatile()) continue;
+        if (!branches[0][i] || branches[0][i]->is_volatile()) continue;
+        ExprPtr owned = branches[0][i]->copy();  // the original is removed from its branch below
+        const Expression& candidate = *owned;
         bool everywhere = true;
         for (size_t b = 1; b < branches.size() && everywhere; b++) {
             bool found = false;
@@ -91,7 +92,7 @@ void extract_common_or_terms(ExprPtr expr, std::vector<ExprPtr>& out) {
             everywhere = found;
         }
         if (!everywhere) continue;
-        common.push_back(candidate.copy());
+        common.push_back(std::move(owned));
         for (auto& branch : branches) {
             for (auto& p : branch) {
                 if (p && p->equals(candidate)) {
