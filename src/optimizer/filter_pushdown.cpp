@@ -161,6 +161,22 @@ LogicalPtr push_into_graph(LogicalPtr op, std::vector<ExprPtr> filters) {
     return order_joins(std::move(relations), std::move(join_predicates));
 }
 
+// SEMI/ANTI joins filter their left input by columns of one relation: move the join down onto the smallest
+// subtree of an inner-join graph that provides those columns, so it filters before the other joins (TPC-H Q18:
+// the IN (...) on o_orderkey shrinks orders before lineitem is joined).
+bool push_semi_join_down(LogicalPtr& graph, LogicalPtr& semi, const std::set<uint32_t>& needed) {
+    if (!is_inner_graph_node(*graph)) return false;
+    for (auto& child : graph->children) {
+        if (!subset(needed, tables_of(*child))) continue;
+        if (!push_semi_join_down(child, semi, needed)) {
+            semi->children[0] = std::move(child);
+            child = std::move(semi);
+        }
+        return true;
+    }
+    return false;
+}
+
 // Moves ON-clause equalities between the two sides into hash-join conditions.
 void extract_conditions(LogicalJoin& join) {
     if (!join.residual) return;
@@ -212,6 +228,27 @@ LogicalPtr push_filters(LogicalPtr op, std::vector<ExprPtr> filters) {
         case LogicalKind::kJoin: {
             auto& join = static_cast<LogicalJoin&>(*op);
             if (join.join_type == JoinType::kInner) return push_into_graph(std::move(op), std::move(filters));
+            if ((join.join_type == JoinType::kSemi || join.join_type == JoinType::kAnti) && is_inner_graph_node(*join.children[0])) {
+                // Columns of the left side that the join reads.
+                auto left_tables = tables_of(*join.children[0]);
+                std::set<uint32_t> needed;
+                for (const auto& c : join.conditions) {
+                    for (auto t : referenced_tables(*c.left)) needed.insert(t);
+                }
+                if (join.residual) {
+                    for (auto t : referenced_tables(*join.residual)) {
+                        if (left_tables.count(t)) needed.insert(t);
+                    }
+                }
+                if (!needed.empty()) {
+                    LogicalPtr graph = std::move(join.children[0]);
+                    LogicalPtr semi = std::move(op);
+                    LogicalOperator* semi_raw = semi.get();
+                    if (push_semi_join_down(graph, semi, needed)) return push_filters(std::move(graph), std::move(filters));
+                    semi_raw->children[0] = std::move(graph);
+                    op = std::move(semi);
+                }
+            }
             auto left_tables = tables_of(*join.children[0]);
             auto right_tables = tables_of(*join.children[1]);
             std::vector<ExprPtr> to_left, to_right, stay;
@@ -304,6 +341,10 @@ LogicalPtr push_filters(LogicalPtr op, std::vector<ExprPtr> filters) {
     }
 }
 
-LogicalPtr optimize(LogicalPtr plan) { return push_filters(std::move(plan), {}); }
+LogicalPtr optimize(LogicalPtr plan) {
+    plan = push_filters(std::move(plan), {});
+    prune_columns(*plan);
+    return plan;
+}
 
 }  // namespace basalt

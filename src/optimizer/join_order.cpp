@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "optimizer/optimizer.hpp"
 
@@ -16,7 +17,34 @@ struct Component {
     LogicalPtr plan;
     std::set<uint32_t> tables;
     double rows;
+    std::map<ColumnBinding, double> distinct;  // distinct values of base-table columns visible in this component
 };
+
+void collect_distinct(const LogicalOperator& op, std::map<ColumnBinding, double>& out) {
+    if (op.kind == LogicalKind::kGet) {
+        const auto& get = static_cast<const LogicalGet&>(op);
+        for (uint32_t i = 0; i < get.column_ids.size(); i++) {
+            out[{get.table_index, i}] = get.table->storage->distinct_count(get.column_ids[i]);
+        }
+        return;
+    }
+    for (const auto& c : op.children) collect_distinct(*c, out);
+}
+
+// Distinct values of a join key on one side: the column's count if it is a plain column, capped by the side's
+// row estimate (a filtered side cannot have more distinct values than rows).
+double key_distinct(const Expression& key, const Component& side) {
+    double d = side.rows;
+    if (key.kind == ExpressionKind::kColumnRef) {
+        auto it = side.distinct.find(key.binding);
+        if (it != side.distinct.end()) d = std::min(it->second, side.rows);
+    }
+    return std::max(1.0, d);
+}
+
+// |A join B| = |A| * |B| / max(distinct(a.key), distinct(b.key)), using the most selective equality.
+double join_estimate(const Component& a, const Component& b, const std::vector<ExprPtr>& predicates,
+                     const std::vector<std::set<uint32_t>>& predicate_tables, const std::vector<bool>& used);
 
 bool subset(const std::set<uint32_t>& a, const std::set<uint32_t>& b) {
     for (auto x : a) {
@@ -40,11 +68,20 @@ bool is_equi_between(const Expression& p, const std::set<uint32_t>& left, const 
     return (subset(a, left) && subset(b, right)) || (subset(a, right) && subset(b, left));
 }
 
-double base_rows(const LogicalOperator& op) {
-    if (op.kind == LogicalKind::kGet) return static_cast<double>(static_cast<const LogicalGet&>(op).table->storage->row_count());
-    double rows = 1;
-    for (const auto& c : op.children) rows = std::max(rows, base_rows(*c));
-    return op.children.empty() ? estimate_rows(op) : rows;
+double join_estimate(const Component& a, const Component& b, const std::vector<ExprPtr>& predicates,
+                     const std::vector<std::set<uint32_t>>& predicate_tables, const std::vector<bool>& used) {
+    double divisor = 0;
+    for (size_t k = 0; k < predicates.size(); k++) {
+        if (used[k] || !is_equi_between(*predicates[k], a.tables, b.tables)) continue;
+        const Expression& p = *predicates[k];
+        bool left_in_a = subset(referenced_tables(*p.children[0]), a.tables);
+        const Expression& ka = left_in_a ? *p.children[0] : *p.children[1];
+        const Expression& kb = left_in_a ? *p.children[1] : *p.children[0];
+        divisor = std::max(divisor, std::max(key_distinct(ka, a), key_distinct(kb, b)));
+    }
+    (void)predicate_tables;
+    if (divisor == 0) return a.rows * b.rows;
+    return std::max(1.0, a.rows * b.rows / divisor);
 }
 
 }  // namespace
@@ -55,6 +92,7 @@ LogicalPtr order_joins(std::vector<LogicalPtr> relations, std::vector<ExprPtr> p
         Component c;
         c.rows = std::max(1.0, estimate_rows(*r));
         for (const auto& b : r->bindings()) c.tables.insert(b.table_index);
+        collect_distinct(*r, c.distinct);
         c.plan = std::move(r);
         components.push_back(std::move(c));
     }
@@ -80,7 +118,7 @@ LogicalPtr order_joins(std::vector<LogicalPtr> relations, std::vector<ExprPtr> p
                     }
                 }
                 double l = components[i].rows, r = components[j].rows;
-                double cost = connected ? std::max(l, r) + std::min(l, r) : l * r;
+                double cost = connected ? join_estimate(components[i], components[j], predicates, predicate_tables, used) : l * r;
                 if ((connected && !best_connected) || (connected == best_connected && (best_cost < 0 || cost < best_cost))) {
                     best_cost = cost;
                     best_i = i;
@@ -91,6 +129,7 @@ LogicalPtr order_joins(std::vector<LogicalPtr> relations, std::vector<ExprPtr> p
         }
         Component a = std::move(components[best_i]);
         Component b = std::move(components[best_j]);
+        double estimate = join_estimate(a, b, predicates, predicate_tables, used);
         components.erase(components.begin() + static_cast<std::ptrdiff_t>(best_j));
         components.erase(components.begin() + static_cast<std::ptrdiff_t>(best_i));
         // The smaller side builds the hash table (right child).
@@ -116,26 +155,21 @@ LogicalPtr order_joins(std::vector<LogicalPtr> relations, std::vector<ExprPtr> p
             }
         }
         join->residual = combine_conjunction(std::move(residual));
-        double rows;
-        if (!join->conditions.empty()) {
-            // Key/foreign-key estimate: the larger side, reduced by how selective the smaller side's filters were.
-            double smaller_base = std::max(1.0, base_rows(*b.plan));
-            rows = a.rows * std::min(1.0, b.rows / smaller_base);
-        } else {
-            rows = a.rows * b.rows * (join->residual ? 0.2 : 1.0);
-        }
+        double rows = join->conditions.empty() ? a.rows * b.rows * (join->residual ? 0.2 : 1.0) : estimate;
+        std::map<ColumnBinding, double> distinct = std::move(a.distinct);
+        distinct.insert(b.distinct.begin(), b.distinct.end());
         if (join->conditions.empty() && !join->residual) {
             auto cross = std::make_unique<LogicalCrossProduct>();
             cross->children.push_back(std::move(a.plan));
             cross->children.push_back(std::move(b.plan));
             cross->estimated_rows = rows;
-            components.push_back({std::move(cross), both, std::max(1.0, rows)});
+            components.push_back({std::move(cross), both, std::max(1.0, rows), std::move(distinct)});
             continue;
         }
         join->children.push_back(std::move(a.plan));
         join->children.push_back(std::move(b.plan));
         join->estimated_rows = rows;
-        components.push_back({std::move(join), both, std::max(1.0, rows)});
+        components.push_back({std::move(join), both, std::max(1.0, rows), std::move(distinct)});
     }
     LogicalPtr result = std::move(components[0].plan);
     std::vector<ExprPtr> leftover;

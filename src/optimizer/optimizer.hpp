@@ -10,6 +10,9 @@ namespace basalt {
 
 LogicalPtr optimize(LogicalPtr plan);
 
+// Drops scan columns no expression reads (part of optimize()).
+void prune_columns(LogicalOperator& root);
+
 // Estimated output rows of an operator (row counts, fixed selectivities per predicate kind).
 double estimate_rows(const LogicalOperator& op);
 

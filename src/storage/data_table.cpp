@@ -6,7 +6,12 @@
 
 namespace basalt {
 
-DataTable::DataTable(std::vector<LogicalType> types) : types_(std::move(types)) {}
+DataTable::DataTable(std::vector<LogicalType> types) : types_(std::move(types)), statistics_(types_.size()) {}
+
+double DataTable::distinct_count(idx_t column) const {
+    double d = statistics_[column].distinct_count();
+    return std::max(1.0, std::min(d, static_cast<double>(row_count_)));
+}
 
 DataTable::Segment& DataTable::writable_segment() {
     if (row_groups_.empty() || row_groups_.back().count >= kRowGroupSize) row_groups_.emplace_back();
@@ -21,6 +26,7 @@ DataTable::Segment& DataTable::writable_segment() {
 
 void DataTable::append(const DataChunk& chunk) {
     BASALT_ASSERT(chunk.column_count() == types_.size(), "append with the wrong number of columns");
+    for (idx_t c = 0; c < types_.size(); c++) statistics_[c].update(chunk.column(c), chunk.size());
     idx_t offset = 0;
     while (offset < chunk.size()) {
         Segment& segment = writable_segment();
@@ -65,6 +71,12 @@ bool DataTable::scan(idx_t row_group, idx_t& vector_index, const std::vector<idx
 
 void DataTable::add_column(const LogicalType& type, const Value& default_value) {
     types_.push_back(type);
+    statistics_.emplace_back();
+    if (row_count_ > 0) {
+        Vector v(type, 1);
+        v.set_constant_value(default_value);
+        statistics_.back().update(v, row_count_);
+    }
     for (auto& group : row_groups_) {
         for (auto& segment : group.segments) {
             Vector v(type, kVectorSize);
@@ -76,6 +88,7 @@ void DataTable::add_column(const LogicalType& type, const Value& default_value) 
 
 void DataTable::drop_column(idx_t index) {
     types_.erase(types_.begin() + static_cast<std::ptrdiff_t>(index));
+    statistics_.erase(statistics_.begin() + static_cast<std::ptrdiff_t>(index));
     for (auto& group : row_groups_) {
         for (auto& segment : group.segments) {
             segment.columns.erase(segment.columns.begin() + static_cast<std::ptrdiff_t>(index));
@@ -84,6 +97,7 @@ void DataTable::drop_column(idx_t index) {
 }
 
 void DataTable::truncate() {
+    statistics_.assign(types_.size(), ColumnStatistics());
     row_groups_.clear();
     row_count_ = 0;
 }

@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "storage/column_statistics.hpp"
 #include "vector/data_chunk.hpp"
 
 namespace basalt {
@@ -38,6 +39,9 @@ public:
     void drop_column(idx_t index);
     void truncate();
 
+    // Estimated number of distinct non-NULL values of a column (never more than the row count).
+    double distinct_count(idx_t column) const;
+
 private:
     struct Segment {
         std::vector<Vector> columns;
@@ -50,6 +54,7 @@ private:
     Segment& writable_segment();
 
     std::vector<LogicalType> types_;
+    std::vector<ColumnStatistics> statistics_;
     std::vector<RowGroup> row_groups_;
     idx_t row_count_ = 0;
 };

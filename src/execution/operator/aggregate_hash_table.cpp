@@ -16,9 +16,37 @@ AggregateLayout::AggregateLayout(const std::vector<const BoundAggregate*>& aggs)
 }
 
 AggregateHashTable::AggregateHashTable(std::vector<LogicalType> key_types, const AggregateLayout& layout)
-    : layout_(layout), groups_(std::make_shared<ColumnDataCollection>(std::move(key_types))) {
-    slots_.assign(1024, 0);
+    : layout_(layout), groups_(std::make_shared<ColumnDataCollection>(key_types)) {
+    slots_.assign(1024, Slot{});
     mask_ = slots_.size() - 1;
+    auto narrow = [](PhysicalType t) { return t == PhysicalType::kInt16 || t == PhysicalType::kInt32; };
+    auto integer = [&](PhysicalType t) { return narrow(t) || t == PhysicalType::kInt64; };
+    if (key_types.size() == 1) packable_ = integer(key_types[0].physical());
+    if (key_types.size() == 2) packable_ = narrow(key_types[0].physical()) && narrow(key_types[1].physical());
+}
+
+bool AggregateHashTable::pack(const DataChunk& keys, idx_t row, uint64_t& out) const {
+    if (!packable_) return false;
+    auto value = [&](idx_t k, int64_t& v) {
+        const Vector& vec = keys.column(k);
+        idx_t i = vec.is_constant() ? 0 : row;
+        if (!vec.validity().is_valid(i)) return false;
+        switch (vec.type().physical()) {
+            case PhysicalType::kInt16: v = vec.data<int16_t>()[i]; break;
+            case PhysicalType::kInt32: v = vec.data<int32_t>()[i]; break;
+            default: v = vec.data<int64_t>()[i]; break;
+        }
+        return true;
+    };
+    int64_t a, b;
+    if (!value(0, a)) return false;
+    if (keys.column_count() == 1) {
+        out = static_cast<uint64_t>(a);
+        return true;
+    }
+    if (!value(1, b)) return false;
+    out = (static_cast<uint64_t>(static_cast<uint32_t>(a)) << 32) | static_cast<uint32_t>(b);
+    return true;
 }
 
 AggregateHashTable::~AggregateHashTable() {
@@ -38,12 +66,12 @@ uint8_t* AggregateHashTable::new_state_block(idx_t group) {
 }
 
 void AggregateHashTable::grow() {
-    slots_.assign(slots_.size() * 2, 0);
+    slots_.assign(slots_.size() * 2, Slot{});
     mask_ = slots_.size() - 1;
     for (idx_t g = 0; g < group_hashes_.size(); g++) {
         uint64_t slot = group_hashes_[g] & mask_;
-        while (slots_[slot] != 0) slot = (slot + 1) & mask_;
-        slots_[slot] = static_cast<uint32_t>(g + 1);
+        while (slots_[slot].group_plus_one != 0) slot = (slot + 1) & mask_;
+        slots_[slot] = Slot{static_cast<uint32_t>(g + 1), static_cast<uint32_t>(group_hashes_[g] >> 32)};
     }
 }
 
@@ -56,7 +84,19 @@ void AggregateHashTable::find_or_create(const DataChunk& keys, uint8_t** states,
         for (idx_t k = 0; k < keys.column_count(); k++) vector_hash(keys.column(k), count, hashes, k > 0);
     }
     std::vector<sel_t> created;
+    uint64_t previous_packed = 0;
+    bool previous_ok = false;
     for (idx_t i = 0; i < count; i++) {
+        uint64_t packed = 0;
+        bool row_packed = pack(keys, i, packed);
+        // Clustered input (rows of one order, one part in a row): the same key as the previous row needs no probe.
+        if (row_packed && previous_ok && packed == previous_packed) {
+            states[i] = states[i - 1];
+            if (new_groups) new_groups[i] = false;
+            continue;
+        }
+        previous_packed = packed;
+        previous_ok = row_packed;
         if ((group_hashes_.size() + created.size() + 1) * 2 > slots_.size()) {
             // Grow with pending rows appended first so their slots are rebuilt too.
             if (!created.empty()) {
@@ -67,20 +107,27 @@ void AggregateHashTable::find_or_create(const DataChunk& keys, uint8_t** states,
         }
         uint64_t slot = hashes[i] & mask_;
         while (true) {
-            uint32_t entry = slots_[slot];
+            const Slot& s = slots_[slot];
+            uint32_t entry = s.group_plus_one;
             if (entry == 0) {
                 idx_t group = group_hashes_.size();
                 group_hashes_.push_back(hashes[i]);
-                slots_[slot] = static_cast<uint32_t>(group + 1);
+                packed_.push_back(packed);
+                packed_ok_.push_back(row_packed);
+                slots_[slot] = Slot{static_cast<uint32_t>(group + 1), static_cast<uint32_t>(hashes[i] >> 32)};
                 created.push_back(static_cast<sel_t>(i));
                 states[i] = new_state_block(group);
                 if (new_groups) new_groups[i] = true;
                 break;
             }
             idx_t group = entry - 1;
-            if (group_hashes_[group] == hashes[i]) {
+            if (s.salt == static_cast<uint32_t>(hashes[i] >> 32) && group_hashes_[group] == hashes[i]) {
                 bool equal = true;
-                if (group >= groups_->row_count()) {
+                if (row_packed && packed_ok_[group]) {
+                    equal = packed_[group] == packed;
+                } else if (row_packed != static_cast<bool>(packed_ok_[group]) && packable_) {
+                    equal = false;  // one side has a NULL key, the other not
+                } else if (group >= groups_->row_count()) {
                     // Created earlier in this same chunk: compare against the pending row.
                     sel_t pending = created[group - groups_->row_count()];
                     for (idx_t k = 0; k < keys.column_count() && equal; k++) equal = rows_equal(keys.column(k), i, keys.column(k), pending);
@@ -123,7 +170,7 @@ void AggregateHashTable::merge(AggregateHashTable& other) {
 }
 
 size_t AggregateHashTable::bytes() const {
-    return groups_->bytes() + blocks_.size() * layout_.size * kVectorSize + slots_.size() * 4 + group_hashes_.size() * 8;
+    return groups_->bytes() + blocks_.size() * layout_.size * kVectorSize + slots_.size() * sizeof(Slot) + group_hashes_.size() * 8;
 }
 
 }  // namespace basalt

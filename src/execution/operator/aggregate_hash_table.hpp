@@ -43,8 +43,20 @@ private:
     std::shared_ptr<ColumnDataCollection> groups_;
     std::vector<std::unique_ptr<uint8_t[]>> blocks_;
     std::vector<uint64_t> group_hashes_;
-    std::vector<uint32_t> slots_;  // 1 + group, 0 when empty
+    // Open addressing: each slot holds 1 + group (0 when empty) and the upper half of the group's hash, so most
+    // non-matching slots are skipped without touching the groups (8 bytes a slot keeps big tables compact).
+    struct Slot {
+        uint32_t group_plus_one;
+        uint32_t salt;
+    };
+    std::vector<Slot> slots_;
     uint64_t mask_ = 0;
+    // Integer keys that fit in 64 bits (one integer, or two of at most 32 bits) are also kept packed, so that
+    // equal-hash candidates are compared with one machine comparison. Rows with a NULL key use the generic path.
+    bool packable_ = false;
+    std::vector<uint64_t> packed_;
+    std::vector<uint8_t> packed_ok_;
+    bool pack(const DataChunk& keys, idx_t row, uint64_t& out) const;
 };
 
 }  // namespace basalt

@@ -14,8 +14,27 @@ JoinHashTable::JoinHashTable(std::vector<LogicalType> key_types, std::vector<Log
     rows_ = std::make_shared<ColumnDataCollection>(all);
 }
 
+namespace {
+
+bool is_integer_physical(PhysicalType t) {
+    return t == PhysicalType::kInt16 || t == PhysicalType::kInt32 || t == PhysicalType::kInt64;
+}
+
+int64_t integer_at(const Vector& v, idx_t row) {
+    idx_t i = v.is_constant() ? 0 : row;
+    switch (v.type().physical()) {
+        case PhysicalType::kInt16: return v.data<int16_t>()[i];
+        case PhysicalType::kInt32: return v.data<int32_t>()[i];
+        default: return v.data<int64_t>()[i];
+    }
+}
+
+}  // namespace
+
 void JoinHashTable::build() {
     idx_t n = rows_->row_count();
+    integer_key_ = key_count_ == 1 && is_integer_physical(rows_->types()[0].physical());
+    if (integer_key_) integer_keys_.resize(n);
     if (n >= UINT32_MAX - 1) throw Error(sql_state::kProgramLimitExceeded, "hash join build side exceeds 4 billion rows");
     uint64_t buckets = std::bit_ceil(std::max<uint64_t>(16, n * 2));
     mask_ = buckets - 1;
@@ -30,6 +49,9 @@ void JoinHashTable::build() {
         idx_t count = chunk.size();
         uint64_t* h = hashes_.data() + row;
         for (idx_t k = 0; k < key_count_; k++) vector_hash(chunk.column(k), count, h, k > 0);
+        if (integer_key_) {
+            for (idx_t i = 0; i < count; i++) integer_keys_[row + i] = integer_at(chunk.column(0), i);
+        }
         for (idx_t i = 0; i < count; i++) {
             bool null_key = false;
             for (idx_t k = 0; k < key_count_; k++) null_key = null_key || chunk.column(k).is_null(i);
@@ -49,6 +71,21 @@ void JoinHashTable::probe(const std::vector<Vector*>& keys, idx_t count, std::ve
     if (rows_->row_count() == 0) return;
     uint64_t hashes[kVectorSize];
     for (idx_t k = 0; k < key_count_; k++) vector_hash(*keys[k], count, hashes, k > 0);
+    if (integer_key_ && is_integer_physical(keys[0]->type().physical())) {
+        const Vector& key = *keys[0];
+        bool all_valid = key.validity().all_valid();
+        for (idx_t i = 0; i < count; i++) {
+            if (!all_valid && key.is_null(i)) continue;
+            int64_t value = integer_at(key, i);
+            uint32_t entry = buckets_[hashes[i] & mask_];
+            while (entry != 0) {
+                uint64_t r = entry - 1;
+                if (integer_keys_[r] == value) matches.emplace_back(static_cast<sel_t>(i), r);
+                entry = next_[r];
+            }
+        }
+        return;
+    }
     for (idx_t i = 0; i < count; i++) {
         bool null_key = false;
         for (idx_t k = 0; k < key_count_; k++) null_key = null_key || keys[k]->is_null(i);

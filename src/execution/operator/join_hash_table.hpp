@@ -38,6 +38,10 @@ private:
     uint64_t mask_ = 0;
     bool has_null_key_ = false;
     std::unique_ptr<std::atomic<uint8_t>[]> matched_;
+    // One integer key (the common case: order keys, part keys, ...): keys copied to a flat array so the probe
+    // compares machine integers instead of going through generic vector comparisons.
+    bool integer_key_ = false;
+    std::vector<int64_t> integer_keys_;
 };
 
 }  // namespace basalt
