@@ -1,6 +1,9 @@
 #include "parser/parser.hpp"
 
 #include <pg_query.h>
+#include <pthread.h>
+
+#include <exception>
 
 #include "common/error.hpp"
 #include "parser/transform_internal.hpp"
@@ -22,7 +25,53 @@ struct ProtobufParse {
 
 }  // namespace
 
+namespace {
+
+std::vector<std::unique_ptr<Statement>> parse_sql_on_this_thread(const std::string& sql);
+
+// libpg_query's protobuf reader recurses once per nesting level of the parse tree; on hostile input
+// (thousands of nested parentheses or chained operators) that outgrows a normal thread stack. Long statements
+// are therefore parsed on a thread with a large stack, where the depth limit of the transform (54001) is
+// reached first. Short statements cannot nest deep enough to matter.
+constexpr size_t kLongStatement = 4096;
+constexpr size_t kParserStack = size_t{1} << 30;  // reserved address space; only touched pages cost memory
+
+struct ParseJob {
+    const std::string* sql;
+    std::vector<std::unique_ptr<Statement>> result;
+    std::exception_ptr error;
+};
+
+void* run_parse_job(void* arg) {
+    auto* job = static_cast<ParseJob*>(arg);
+    try {
+        job->result = parse_sql_on_this_thread(*job->sql);
+    } catch (...) {
+        job->error = std::current_exception();
+    }
+    return nullptr;
+}
+
+}  // namespace
+
 std::vector<std::unique_ptr<Statement>> parse_sql(const std::string& sql) {
+    if (sql.size() < kLongStatement) return parse_sql_on_this_thread(sql);
+    ParseJob job{&sql, {}, nullptr};
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, kParserStack);
+    pthread_t thread;
+    int rc = pthread_create(&thread, &attr, run_parse_job, &job);
+    pthread_attr_destroy(&attr);
+    if (rc != 0) return parse_sql_on_this_thread(sql);
+    pthread_join(thread, nullptr);
+    if (job.error) std::rethrow_exception(job.error);
+    return std::move(job.result);
+}
+
+namespace {
+
+std::vector<std::unique_ptr<Statement>> parse_sql_on_this_thread(const std::string& sql) {
     if (sql.find('\0') != std::string::npos) {
         throw Error(sql_state::kSyntaxError, "invalid NUL byte in statement text", static_cast<int>(sql.find('\0')) + 1);
     }
@@ -31,7 +80,7 @@ std::vector<std::unique_ptr<Statement>> parse_sql(const std::string& sql) {
         const PgQueryError* e = parse.result.error;
         std::string message = e->message ? e->message : "syntax error";
         SqlState state = sql_state::kSyntaxError;
-        if (message.find("stack depth") != std::string::npos || message.find("memory exhausted") != std::string::npos) {
+        if (message.find("stack depth") != std::string::npos) {
             state = sql_state::kStatementTooComplex;
         } else if (message.find("frame") != std::string::npos) {
             state = sql_state::kWindowingError;
@@ -60,6 +109,8 @@ std::vector<std::unique_ptr<Statement>> parse_sql(const std::string& sql) {
     }
     return out;
 }
+
+}  // namespace
 
 ParsedExprPtr parse_expression(const std::string& sql) {
     auto statements = parse_sql("SELECT " + sql);

@@ -19,7 +19,10 @@ AggregateHashTable::AggregateHashTable(std::vector<LogicalType> key_types, const
     : layout_(layout), groups_(std::make_shared<ColumnDataCollection>(key_types)) {
     slots_.assign(1024, Slot{});
     mask_ = slots_.size() - 1;
-    auto narrow = [](PhysicalType t) { return t == PhysicalType::kInt16 || t == PhysicalType::kInt32; };
+    // Short strings (flags, status codes) pack too: per row, when they fit.
+    auto narrow = [](PhysicalType t) {
+        return t == PhysicalType::kInt16 || t == PhysicalType::kInt32 || t == PhysicalType::kString;
+    };
     auto integer = [&](PhysicalType t) { return narrow(t) || t == PhysicalType::kInt64; };
     if (key_types.size() == 1) packable_ = integer(key_types[0].physical());
     if (key_types.size() == 2) packable_ = narrow(key_types[0].physical()) && narrow(key_types[1].physical());
@@ -27,6 +30,7 @@ AggregateHashTable::AggregateHashTable(std::vector<LogicalType> key_types, const
 
 bool AggregateHashTable::pack(const DataChunk& keys, idx_t row, uint64_t& out) const {
     if (!packable_) return false;
+    const bool single = keys.column_count() == 1;
     auto value = [&](idx_t k, int64_t& v) {
         const Vector& vec = keys.column(k);
         idx_t i = vec.is_constant() ? 0 : row;
@@ -34,6 +38,16 @@ bool AggregateHashTable::pack(const DataChunk& keys, idx_t row, uint64_t& out) c
         switch (vec.type().physical()) {
             case PhysicalType::kInt16: v = vec.data<int16_t>()[i]; break;
             case PhysicalType::kInt32: v = vec.data<int32_t>()[i]; break;
+            case PhysicalType::kString: {
+                // length in the top byte, then the bytes: up to 7 bytes alone, 3 bytes when paired
+                std::string_view s = vec.data<std::string_view>()[i];
+                size_t max = single ? 7 : 3;
+                if (s.size() > max) return false;
+                uint64_t code = static_cast<uint64_t>(s.size()) << (single ? 56 : 24);
+                for (size_t b = 0; b < s.size(); b++) code |= static_cast<uint64_t>(static_cast<unsigned char>(s[b])) << (8 * b);
+                v = static_cast<int64_t>(code);
+                break;
+            }
             default: v = vec.data<int64_t>()[i]; break;
         }
         return true;
@@ -59,7 +73,8 @@ AggregateHashTable::~AggregateHashTable() {
 }
 
 uint8_t* AggregateHashTable::new_state_block(idx_t group) {
-    if (group / kVectorSize >= blocks_.size()) blocks_.push_back(std::make_unique<uint8_t[]>(layout_.size * kVectorSize));
+    // Not zero-filled: every state is set up by its aggregate's initialize().
+    if (group / kVectorSize >= blocks_.size()) blocks_.push_back(std::unique_ptr<uint8_t[]>(new uint8_t[layout_.size * kVectorSize]));
     uint8_t* s = state(group);
     for (size_t a = 0; a < layout_.aggregates.size(); a++) layout_.aggregates[a]->initialize(s + layout_.offsets[a]);
     return s;
@@ -70,8 +85,9 @@ void AggregateHashTable::grow() {
     mask_ = slots_.size() - 1;
     for (idx_t g = 0; g < group_hashes_.size(); g++) {
         uint64_t slot = group_hashes_[g] & mask_;
-        while (slots_[slot].group_plus_one != 0) slot = (slot + 1) & mask_;
-        slots_[slot] = Slot{static_cast<uint32_t>(g + 1), static_cast<uint32_t>(group_hashes_[g] >> 32)};
+        while ((slots_[slot].group_plus_one & ~kPackedBit) != 0) slot = (slot + 1) & mask_;
+        slots_[slot] = Slot{static_cast<uint32_t>(g + 1) | (packed_ok_[g] ? kPackedBit : 0u), static_cast<uint32_t>(group_hashes_[g] >> 32),
+                            packed_[g]};
     }
 }
 
@@ -108,20 +124,28 @@ void AggregateHashTable::find_or_create(const DataChunk& keys, uint8_t** states,
         uint64_t slot = hashes[i] & mask_;
         while (true) {
             const Slot& s = slots_[slot];
-            uint32_t entry = s.group_plus_one;
+            uint32_t entry = s.group_plus_one & ~kPackedBit;
             if (entry == 0) {
                 idx_t group = group_hashes_.size();
                 group_hashes_.push_back(hashes[i]);
                 packed_.push_back(packed);
                 packed_ok_.push_back(row_packed);
-                slots_[slot] = Slot{static_cast<uint32_t>(group + 1), static_cast<uint32_t>(hashes[i] >> 32)};
+                slots_[slot] = Slot{static_cast<uint32_t>(group + 1) | (row_packed ? kPackedBit : 0u), static_cast<uint32_t>(hashes[i] >> 32),
+                                    packed};
                 created.push_back(static_cast<sel_t>(i));
                 states[i] = new_state_block(group);
                 if (new_groups) new_groups[i] = true;
                 break;
             }
             idx_t group = entry - 1;
-            if (s.salt == static_cast<uint32_t>(hashes[i] >> 32) && group_hashes_[group] == hashes[i]) {
+            bool slot_packed = (s.group_plus_one & kPackedBit) != 0;
+            if (row_packed && slot_packed) {
+                if (s.packed == packed) {
+                    states[i] = state(group);
+                    if (new_groups) new_groups[i] = false;
+                    break;
+                }
+            } else if (s.salt == static_cast<uint32_t>(hashes[i] >> 32) && group_hashes_[group] == hashes[i]) {
                 bool equal = true;
                 if (row_packed && packed_ok_[group]) {
                     equal = packed_[group] == packed;

@@ -43,12 +43,14 @@ private:
     std::shared_ptr<ColumnDataCollection> groups_;
     std::vector<std::unique_ptr<uint8_t[]>> blocks_;
     std::vector<uint64_t> group_hashes_;
-    // Open addressing: each slot holds 1 + group (0 when empty) and the upper half of the group's hash, so most
-    // non-matching slots are skipped without touching the groups (8 bytes a slot keeps big tables compact).
+    // Open addressing: each slot holds 1 + group (0 when empty; the top bit says "packed key valid"), the upper
+    // half of the group's hash and its packed key, so a probe on integer keys decides from the slot alone.
     struct Slot {
         uint32_t group_plus_one;
         uint32_t salt;
+        uint64_t packed;
     };
+    static constexpr uint32_t kPackedBit = 0x80000000u;
     std::vector<Slot> slots_;
     uint64_t mask_ = 0;
     // Integer keys that fit in 64 bits (one integer, or two of at most 32 bits) are also kept packed, so that

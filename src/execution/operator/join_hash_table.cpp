@@ -31,6 +31,10 @@ int64_t integer_at(const Vector& v, idx_t row) {
 
 }  // namespace
 
+namespace {
+inline uint64_t bloom_bit(uint64_t hash) { return uint64_t{1} << (32 + ((hash >> 40) & 31)); }
+}  // namespace
+
 void JoinHashTable::build() {
     idx_t n = rows_->row_count();
     integer_key_ = key_count_ == 1 && is_integer_physical(rows_->types()[0].physical());
@@ -60,8 +64,8 @@ void JoinHashTable::build() {
                 continue;  // NULL keys never match; they only matter for NOT IN
             }
             uint64_t slot = h[i] & mask_;
-            next_[row + i] = buckets_[slot];
-            buckets_[slot] = static_cast<uint32_t>(row + i + 1);
+            next_[row + i] = static_cast<uint32_t>(buckets_[slot]);
+            buckets_[slot] = (buckets_[slot] & 0xFFFFFFFF00000000ULL) | bloom_bit(h[i]) | static_cast<uint32_t>(row + i + 1);
         }
         row += count;
     }
@@ -77,7 +81,9 @@ void JoinHashTable::probe(const std::vector<Vector*>& keys, idx_t count, std::ve
         for (idx_t i = 0; i < count; i++) {
             if (!all_valid && key.is_null(i)) continue;
             int64_t value = integer_at(key, i);
-            uint32_t entry = buckets_[hashes[i] & mask_];
+            uint64_t bucket = buckets_[hashes[i] & mask_];
+            if (!(bucket & bloom_bit(hashes[i]))) continue;
+            uint32_t entry = static_cast<uint32_t>(bucket);
             while (entry != 0) {
                 uint64_t r = entry - 1;
                 if (integer_keys_[r] == value) matches.emplace_back(static_cast<sel_t>(i), r);
@@ -90,7 +96,9 @@ void JoinHashTable::probe(const std::vector<Vector*>& keys, idx_t count, std::ve
         bool null_key = false;
         for (idx_t k = 0; k < key_count_; k++) null_key = null_key || keys[k]->is_null(i);
         if (null_key) continue;
-        uint32_t entry = buckets_[hashes[i] & mask_];
+        uint64_t bucket = buckets_[hashes[i] & mask_];
+        if (!(bucket & bloom_bit(hashes[i]))) continue;
+        uint32_t entry = static_cast<uint32_t>(bucket);
         while (entry != 0) {
             uint64_t r = entry - 1;
             if (hashes_[r] == hashes[i]) {

@@ -33,7 +33,9 @@ private:
     idx_t key_count_;
     std::shared_ptr<ColumnDataCollection> rows_;
     std::vector<uint64_t> hashes_;
-    std::vector<uint32_t> buckets_;  // 1 + first row of the chain, 0 when empty
+    // Per bucket: low 32 bits 1 + first row of the chain (0 when empty), high 32 bits a one-word Bloom filter of
+    // the chain's hashes, so most probes that find nothing stop at the bucket without touching the rows.
+    std::vector<uint64_t> buckets_;
     std::vector<uint32_t> next_;     // 1 + next row of the chain, 0 at the end
     uint64_t mask_ = 0;
     bool has_null_key_ = false;
