@@ -3,6 +3,9 @@ BUILD ?= build
 SANITIZE_BUILD ?= build-asan
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc)
+# ccache hits across clones in different folders (CI builds a fresh clone).
+export CCACHE_BASEDIR ?= $(CURDIR)
+export CCACHE_NOHASHDIR ?= true
 
 .PHONY: all deps build build-sanitize demo test test-sanitize bench clean
 

@@ -204,6 +204,11 @@ LogicalPtr Binder::bind_cte_ref(const TableRef& ref, CteInfo& info) {
                         cte.position);
         }
     }
+    if (query.limit || query.offset || !query.order_by.empty() || query.right->limit || query.right->offset ||
+        !query.right->order_by.empty()) {
+        throw Error(sql_state::kFeatureNotSupported,
+                    "ORDER BY, LIMIT and OFFSET in the recursive term of a recursive query are not implemented", cte.position);
+    }
     Binder anchor_binder(catalog_, parent_, scope);
     BoundQuery anchor = anchor_binder.bind_select_node(*query.left);
     CteInfo& live = scope->ctes_[cte.name];

@@ -22,7 +22,8 @@ void Vector::reset() {
         return;
     }
     size_t bytes = static_cast<size_t>(physical_size(type_.physical())) * capacity_;
-    // Zero-filled so that rows which are NULL still hold a well-defined value (hashing, comparisons).
+    // Zero-filled so that rows which are NULL still hold a well-defined value: gathers copy them unread, and a
+    // bool must never hold anything but 0 or 1.
     data_ = std::shared_ptr<uint8_t[]>(new uint8_t[bytes]());
     validity_.reset();
     constant_ = false;

@@ -93,7 +93,7 @@ uint64_t hash_bytes(const void* data, size_t size) {
         size -= 8;
     }
     uint64_t tail = 0;
-    std::memcpy(&tail, p, size);
+    if (size > 0) std::memcpy(&tail, p, size);  // an empty string may have no data pointer at all
     h ^= hash_mix(tail + size);
     return hash_mix(h);
 }
