@@ -266,7 +266,95 @@ LogicalPtr Binder::bind_subquery_ref(const TableRef& ref) {
     return add_derived_table(std::move(q), ref.alias, ref.column_aliases, ref.position);
 }
 
+namespace {
+
+// Catalog listings as constant rows: basalt_tables(), basalt_columns('t'), basalt_functions().
+bool catalog_listing(Catalog& catalog, const TableRef& ref, const std::vector<Value>& args, std::vector<std::string>& names,
+                     std::vector<LogicalType>& types, std::vector<std::vector<Value>>& rows) {
+    auto text = LogicalType::varchar();
+    if (ref.name == "basalt_tables") {
+        names = {"schema_name", "name", "kind"};
+        types = {text, text, text};
+        for (const auto& t : catalog.all_tables()) rows.push_back({Value::varchar(t->schema), Value::varchar(t->name), Value::varchar("table")});
+        for (const auto& v : catalog.all_views()) rows.push_back({Value::varchar(v->schema), Value::varchar(v->name), Value::varchar("view")});
+        return true;
+    }
+    if (ref.name == "basalt_columns") {
+        if (args.size() != 1 || args[0].is_null()) {
+            throw Error(sql_state::kUndefinedFunction, "basalt_columns takes one table name", ref.position);
+        }
+        std::string name = args[0].to_string();
+        std::string schema;
+        if (auto dot = name.find('.'); dot != std::string::npos) {
+            schema = name.substr(0, dot);
+            name = name.substr(dot + 1);
+        }
+        auto table = catalog.find_table(schema, name);
+        if (!table) throw Error(sql_state::kUndefinedTable, fmt::format("relation \"{}\" does not exist", name), ref.position);
+        names = {"column_name", "data_type", "not_null"};
+        types = {text, text, LogicalType::boolean()};
+        for (const auto& c : table->columns) {
+            rows.push_back({Value::varchar(c.name), Value::varchar(c.type.to_string()), Value::boolean(c.not_null)});
+        }
+        return true;
+    }
+    if (ref.name == "basalt_functions") {
+        names = {"name", "kind", "arguments"};
+        types = {text, text, text};
+        const auto& registry = FunctionRegistry::instance();
+        for (const auto& [name, overloads] : registry.scalars()) {
+            for (const auto& f : overloads) {
+                std::string list;
+                for (size_t i = 0; i < f.arguments.size(); i++) list += (i ? ", " : "") + pg_type_name(f.arguments[i]);
+                rows.push_back({Value::varchar(name), Value::varchar("scalar"), Value::varchar(list)});
+            }
+        }
+        for (const auto& [name, overloads] : registry.aggregates()) {
+            for (const auto& f : overloads) {
+                std::string list;
+                for (size_t i = 0; i < f.arguments.size(); i++) list += (i ? ", " : "") + pg_type_name(f.arguments[i]);
+                rows.push_back({Value::varchar(name), Value::varchar("aggregate"), Value::varchar(list)});
+            }
+        }
+        return true;
+    }
+    return false;
+}
+
+}  // namespace
+
 LogicalPtr Binder::bind_table_function(const TableRef& ref) {
+    {
+        std::vector<Value> args;
+        for (const auto& a : ref.function_args) {
+            ExprPtr e = bind_expression(*a, ClauseKind::kOther);
+            if (e->kind != ExpressionKind::kConstant) {
+                throw Error(sql_state::kFeatureNotSupported, fmt::format("arguments of {} must be constants", ref.name), ref.position);
+            }
+            args.push_back(e->value);
+        }
+        std::vector<std::string> names;
+        std::vector<LogicalType> types;
+        std::vector<std::vector<Value>> rows;
+        if (catalog_listing(catalog_, ref, args, names, types, rows)) {
+            auto values = std::make_unique<LogicalValues>();
+            values->table_index = new_table_index();
+            values->column_types = types;
+            for (auto& row : rows) {
+                std::vector<ExprPtr> exprs;
+                for (auto& v : row) exprs.push_back(make_constant(v));
+                values->rows.push_back(std::move(exprs));
+            }
+            BoundTableRef t;
+            t.alias = ref.alias.empty() ? ref.name : ref.alias;
+            t.table_index = values->table_index;
+            t.column_names = names;
+            for (size_t i = 0; i < ref.column_aliases.size() && i < names.size(); i++) t.column_names[i] = ref.column_aliases[i];
+            t.column_types = types;
+            context_.add_table(std::move(t), ref.position);
+            return values;
+        }
+    }
     auto fn = std::make_unique<LogicalTableFunction>();
     fn->table_index = new_table_index();
     fn->function_name = ref.name;
