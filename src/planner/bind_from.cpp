@@ -2,8 +2,11 @@
 // table functions and joins (ON, USING, NATURAL).
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "common/error.hpp"
 #include "function/cast.hpp"
+#include "parser/ast_walk.hpp"
 #include "parser/parser.hpp"
 #include "planner/binder.hpp"
 
@@ -136,25 +139,13 @@ LogicalPtr Binder::bind_cte_ref(const TableRef& ref, CteInfo& info) {
     Binder* scope = this;
     while (scope && !scope->ctes_.count(cte.name)) scope = scope->cte_parent_;
     bool recursive = query.set_op == SetOpKind::kUnion && scope && info.recursive_with;
-    if (recursive) {
-        // It is recursive only if its right branch mentions its own name somewhere.
-        recursive = false;
-        std::function<bool(const SelectStmt&)> mentions = [&](const SelectStmt& s) -> bool {
-            std::function<bool(const TableRef&)> in_ref = [&](const TableRef& r) -> bool {
-                if (r.kind == TableRefKind::kBaseTable && r.schema.empty() && r.name == cte.name) return true;
-                if (r.kind == TableRefKind::kJoin) return in_ref(*r.left) || in_ref(*r.right);
-                if (r.kind == TableRefKind::kSubquery) return mentions(*r.subquery);
-                return false;
-            };
-            for (const auto& f : s.from) {
-                if (in_ref(*f)) return true;
-            }
-            if (s.left && mentions(*s.left)) return true;
-            if (s.right && mentions(*s.right)) return true;
-            return false;
-        };
-        recursive = mentions(*query.right) || mentions(*query.left);
-    }
+    auto mentions_self = [&](const SelectStmt& s) {
+        std::vector<std::string> names;
+        collect_relation_names(s, names);
+        return std::find(names.begin(), names.end(), cte.name) != names.end();
+    };
+    // It is recursive only if the UNION mentions its own name somewhere.
+    if (recursive) recursive = mentions_self(*query.right) || mentions_self(*query.left);
     if (!recursive) {
         Binder cte_binder(catalog_, parent_, scope);
         // While the body binds, the CTE itself is not visible, nor (outside WITH RECURSIVE) the ones after it.
@@ -186,18 +177,6 @@ LogicalPtr Binder::bind_cte_ref(const TableRef& ref, CteInfo& info) {
     }
     // WITH RECURSIVE: bind the anchor, then the recursive branch with the CTE's name reading the working table.
     {
-        std::function<bool(const SelectStmt&)> mentions_self = [&](const SelectStmt& s) -> bool {
-            std::function<bool(const TableRef&)> in_ref = [&](const TableRef& r) -> bool {
-                if (r.kind == TableRefKind::kBaseTable && r.schema.empty() && r.name == cte.name) return true;
-                if (r.kind == TableRefKind::kJoin) return in_ref(*r.left) || in_ref(*r.right);
-                if (r.kind == TableRefKind::kSubquery) return mentions_self(*r.subquery);
-                return false;
-            };
-            for (const auto& f : s.from) {
-                if (in_ref(*f)) return true;
-            }
-            return (s.left && mentions_self(*s.left)) || (s.right && mentions_self(*s.right));
-        };
         if (mentions_self(*query.left)) {
             throw Error(sql_state::kInvalidRecursion,
                         fmt::format("recursive reference to query \"{}\" must not appear within its non-recursive term", cte.name),
