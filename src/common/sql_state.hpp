@@ -24,6 +24,7 @@ inline constexpr SqlState kInvalidRegularExpression{"2201B"};
 inline constexpr SqlState kInvalidRowCountInLimit{"2201W"};
 inline constexpr SqlState kInvalidRowCountInOffset{"2201X"};
 inline constexpr SqlState kInvalidArgumentForNtile{"22014"};
+inline constexpr SqlState kInvalidArgumentForNthValue{"22016"};
 inline constexpr SqlState kInvalidArgumentForLog{"2201E"};
 inline constexpr SqlState kInvalidArgumentForPower{"2201F"};
 inline constexpr SqlState kInvalidTextRepresentation{"22P02"};

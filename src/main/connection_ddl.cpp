@@ -37,6 +37,7 @@ QueryResult Connection::execute_create_table(const Statement& s) {
     Binder binder(catalog);
     std::set<std::string> names;
     std::vector<std::vector<std::string>> keys = s.unique_keys;
+    bool has_primary_key = false;
     for (const auto& c : s.column_defs) {
         if (!names.insert(c.name).second) {
             throw Error(sql_state::kDuplicateColumn, fmt::format("column \"{}\" specified more than once", c.name), c.position);
@@ -49,9 +50,22 @@ QueryResult Connection::execute_create_table(const Statement& s) {
         if (c.default_value) {
             // Check now that the default binds and converts to the column type.
             ExprPtr e = binder.bind_constant_expression(*c.default_value);
+            if (!e->unknown_literal && !assignment_cast_allowed(e->type, def.type)) {
+                throw Error(sql_state::kDatatypeMismatch,
+                            fmt::format("column \"{}\" is of type {} but default expression is of type {}", c.name,
+                                        pg_type_name(def.type), pg_type_name(e->type)),
+                            c.position);
+            }
             binder.cast_to(std::move(e), def.type);
         }
-        if (c.primary_key) keys.insert(keys.begin(), {c.name});
+        if (c.primary_key) {
+            if (has_primary_key) {
+                throw Error(sql_state::kInvalidTableDefinition,
+                            fmt::format("multiple primary keys for table \"{}\" are not allowed", s.target.name), c.position);
+            }
+            has_primary_key = true;
+            keys.insert(keys.begin(), {c.name});
+        }
         if (c.unique) keys.push_back({c.name});
         table->columns.push_back(def);
     }

@@ -39,7 +39,7 @@ ExprPtr Binder::bind_function(const ParsedExpr& expr, ClauseKind clause) {
     }
     if (expr.over) return bind_window(expr, clause);
     if (is_window_only(name)) {
-        throw Error(sql_state::kWindowingError, fmt::format("window function {} requires an OVER clause", name), expr.position);
+        throw Error(sql_state::kWrongObjectType, fmt::format("window function {} requires an OVER clause", name), expr.position);
     }
     const auto& registry = FunctionRegistry::instance();
     if (expr.star || registry.is_aggregate(name)) return bind_aggregate(expr, clause);
@@ -184,6 +184,9 @@ ExprPtr Binder::bind_window(const ParsedExpr& expr, ClauseKind clause) {
             if (w->name == ref) base = w.get();
         }
         if (!base) throw Error(sql_state::kUndefinedObject, fmt::format("window \"{}\" does not exist", ref), expr.position);
+        if (!spec->ref_name.empty() && !base->order_by.empty() && !spec->order_by.empty()) {
+            throw Error(sql_state::kWindowingError, fmt::format("cannot override ORDER BY clause of window \"{}\"", ref), expr.position);
+        }
     }
     WindowExpression w;
     w.name = name;
@@ -237,6 +240,10 @@ ExprPtr Binder::bind_window(const ParsedExpr& expr, ClauseKind clause) {
     std::vector<ExprPtr> args;
     for (const auto& c : expr.children) args.push_back(bind_expression(*c, ClauseKind::kSelect));
     auto bigint = LogicalType::bigint();
+    bool ranking = name == "row_number" || name == "rank" || name == "dense_rank" || name == "percent_rank" || name == "cume_dist";
+    if (ranking && !args.empty()) {
+        throw Error(sql_state::kWrongObjectType, fmt::format("function {} takes no arguments as a window function", name), expr.position);
+    }
     if (name == "row_number" || name == "rank" || name == "dense_rank") {
         w.kind = name == "row_number" ? WindowFunctionKind::kRowNumber : name == "rank" ? WindowFunctionKind::kRank : WindowFunctionKind::kDenseRank;
         w.type = bigint;
@@ -269,7 +276,9 @@ ExprPtr Binder::bind_window(const ParsedExpr& expr, ClauseKind clause) {
         if (args.size() > 1) args[1] = cast_to(std::move(args[1]), LogicalType::bigint());
     } else {
         if (!FunctionRegistry::instance().is_aggregate(name) && !expr.star) {
-            throw Error(sql_state::kUndefinedFunction, fmt::format("function {} is not a window or aggregate function", name), expr.position);
+            bool exists = FunctionRegistry::instance().find_scalar(name) != nullptr;
+            throw Error(exists ? sql_state::kWrongObjectType : sql_state::kUndefinedFunction,
+                        fmt::format("OVER specified, but {} is not a window function nor an aggregate function", name), expr.position);
         }
         if (expr.distinct) throw Error(sql_state::kFeatureNotSupported, "DISTINCT is not implemented for window functions", expr.position);
         std::string agg_name = expr.star ? "count_star" : name;

@@ -70,6 +70,10 @@ void bind_limit_value(Binder& binder, const ParsedExpr& parsed, const char* what
     if (has_columns) {
         throw Error(sql_state::kInvalidColumnReference, fmt::format("argument of {} must not contain variables", what), parsed.position);
     }
+    if (!e->unknown_literal && e->type.id() != TypeId::kNull && !e->type.is_numeric()) {
+        throw Error(sql_state::kDatatypeMismatch,
+                    fmt::format("argument of {} must be type bigint, not type {}", what, pg_type_name(e->type)), parsed.position);
+    }
     e = binder.cast_to(std::move(e), LogicalType::bigint());
     if (e->kind != ExpressionKind::kConstant) {
         expression = std::move(e);
@@ -434,6 +438,14 @@ BoundQuery Binder::bind_simple_select(const SelectStmt& stmt) {
     current_groups_ = &groups;
 
     // ---- select list ----
+    for (size_t i = 0; i < stmt.windows.size(); i++) {
+        for (size_t k = 0; k < i; k++) {
+            if (stmt.windows[k]->name == stmt.windows[i]->name) {
+                throw Error(sql_state::kWindowingError, fmt::format("window \"{}\" is already defined", stmt.windows[i]->name),
+                            stmt.windows[i]->position);
+            }
+        }
+    }
     named_windows_ = &stmt.windows;
     std::vector<ExprPtr> select_exprs;
     std::vector<std::string> names;

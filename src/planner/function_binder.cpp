@@ -111,6 +111,38 @@ ExprPtr bind_scalar_function(Binder& binder, const std::string& name, std::vecto
     }
     bool ambiguous;
     const ScalarFunction* f = choose(*candidates, args, ambiguous);
+    // Only untyped arguments (NULL, '1'): PostgreSQL prefers an all-text overload, and without one the choice is
+    // ambiguous (42725) when several overloads fit.
+    bool all_untyped = !args.empty();
+    for (const auto& a : args) all_untyped = all_untyped && (a->unknown_literal || a->type.id() == TypeId::kNull);
+    if (f && all_untyped && candidates->size() > 1) {
+        const ScalarFunction* text_overload = nullptr;
+        for (const auto& c : *candidates) {
+            bool all_text = c.arguments.size() == args.size();
+            for (const auto& t : c.arguments) all_text = all_text && t.is_string();
+            if (all_text) text_overload = &c;
+        }
+        // All overloads numeric (round, abs, ...): PostgreSQL takes its preferred numeric type, double precision.
+        const ScalarFunction* double_overload = nullptr;
+        bool all_numeric = true;
+        for (const auto& c : *candidates) {
+            bool all_double = c.arguments.size() == args.size();
+            for (const auto& t : c.arguments) {
+                all_numeric = all_numeric && (t.is_numeric() || t.id() == TypeId::kDecimal);
+                all_double = all_double && t.id() == TypeId::kDouble;
+            }
+            if (all_double) double_overload = &c;
+        }
+        if (text_overload) {
+            f = text_overload;
+        } else if (all_numeric) {
+            if (double_overload) f = double_overload;
+        } else {
+            throw Error(sql_state::kAmbiguousFunction,
+                        fmt::format("{} {}({}) is not unique", display_name.empty() ? "function" : "operator", shown, type_list(args)),
+                        position);
+        }
+    }
     if (!f) {
         bool is_operator = !display_name.empty() && !std::isalpha(static_cast<unsigned char>(display_name[0]));
         if (is_operator && args.size() == 2) {

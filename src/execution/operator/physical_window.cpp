@@ -331,7 +331,7 @@ void PhysicalWindow::finalize(ExecContext&, GlobalSinkState& gstate) const {
                             const Vector& nv = arg_value(1, ids[ps + i]);
                             idx_t no = ColumnDataCollection::offset(ids[ps + i]);
                             int64_t nth = nv.is_null(no) ? 0 : nv.data<int64_t>()[no];
-                            if (nth <= 0 && !nv.is_null(no)) throw Error(sql_state::kInvalidParameterValue, "argument of nth_value must be greater than zero");
+                            if (nth <= 0 && !nv.is_null(no)) throw Error(sql_state::kInvalidArgumentForNthValue, "argument of nth_value must be greater than zero");
                             if (nth > 0 && fs + static_cast<idx_t>(nth) <= fe) pick = static_cast<int64_t>(fs + static_cast<idx_t>(nth) - 1);
                         }
                         if (pick < 0) {

@@ -116,6 +116,7 @@ void with_regex(Args args, idx_t count, Vector& result, bool ci, bool similar, F
     char escape = '\\';
     if (similar && args.size() > 2) {
         std::string_view esc = args[2]->data<std::string_view>()[0];
+        if (esc.size() > 1) throw Error(sql_state::kInvalidEscapeSequence, "invalid escape string");
         escape = esc.empty() ? 0 : esc[0];
     }
     binary_execute<std::string_view, std::string_view, bool>(*args[0], *args[1], count, result, [&](std::string_view s, std::string_view p) {

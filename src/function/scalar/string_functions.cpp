@@ -339,7 +339,8 @@ void register_string_functions(FunctionRegistry& r) {
     r.add_scalar({.name = "chr", .arguments = {i32}, .return_type = t,
                   .kernel = [](Args args, idx_t count, Vector& result, const FunctionData*) {
                       unary_execute<int32_t, std::string_view>(*args[0], count, result, [&](int32_t c) {
-                          if (c <= 0 || c > 0x10FFFF) throw Error(sql_state::kProgramLimitExceeded, "character number must be positive");
+                          if (c == 0) throw Error(sql_state::kProgramLimitExceeded, "null character not permitted");
+                          if (c < 0 || c > 0x10FFFF) throw Error(sql_state::kInvalidParameterValue, "character number must be positive");
                           std::string out;
                           if (c < 0x80) {
                               out += static_cast<char>(c);
