@@ -185,9 +185,6 @@ ExprPtr Binder::bind_subquery(const ParsedExpr& expr, ClauseKind clause) {
     pending.correlated = sub.has_correlated_columns_;
     pending.inside_aggregate = in_aggregate_;
     pending.null_aware = expr.subquery_kind == SubqueryKind::kAny;
-    if (pending.correlated && plan_has_outer_refs(*pending.query.plan)) {
-        // Outer references deeper than one level are found by the pull step; nothing more to check here.
-    }
     ExprPtr result;
     if (expr.subquery_kind == SubqueryKind::kScalar) {
         if (pending.query.types.size() != 1) {

@@ -167,6 +167,20 @@ void PhysicalWindow::finalize(ExecContext&, GlobalSinkState& gstate) const {
                 if (d < 0) throw Error(sql_state::kInvalidPrecedingOrFollowingSize, "frame starting offset must not be negative");
                 return d;
             };
+            // RANGE frames with an offset: the frame starts after the last row before `target` (in ORDER BY
+            // direction) and ends after the last row within it; key_at(k, x) reads row k's key, false when NULL.
+            auto range_position = [&](double target, bool is_start, const auto& key_at) -> idx_t {
+                bool desc = w.orders[0].descending;
+                idx_t pos = 0;
+                for (idx_t k = 0; k < size; k++) {
+                    double x;
+                    if (!key_at(k, x)) continue;
+                    bool before = desc ? x > target : x < target;
+                    bool within = desc ? x >= target : x <= target;
+                    if (is_start ? before : within) pos = k + 1;
+                }
+                return pos;
+            };
             auto frame = [&](idx_t i, idx_t& fs, idx_t& fe) {
                 auto bound = [&](FrameBound b, bool is_start, idx_t column) -> idx_t {
                     switch (b) {
@@ -186,33 +200,21 @@ void PhysicalWindow::finalize(ExecContext&, GlobalSinkState& gstate) const {
                                 if (interval_compare(iv, Interval{}) < 0) {
                                     throw Error(sql_state::kInvalidPrecedingOrFollowingSize, "invalid preceding or following size in window function");
                                 }
-                                auto micros_at = [&](idx_t k, bool& is_null) -> int64_t {
+                                // Timestamps in microseconds stay exact as doubles (below 2^53).
+                                auto micros_at = [&](idx_t k, double& x) {
                                     const Vector& kv = rows.column(ids[ps + k], cols.orders);
                                     idx_t ko = ColumnDataCollection::offset(ids[ps + k]);
-                                    is_null = kv.is_null(ko);
-                                    if (is_null) return 0;
-                                    if (kv.type().id() == TypeId::kDate) return static_cast<int64_t>(kv.data<int32_t>()[ko]) * kMicrosPerDay;
-                                    return kv.data<int64_t>()[ko];
+                                    if (kv.is_null(ko)) return false;
+                                    x = kv.type().id() == TypeId::kDate ? static_cast<double>(kv.data<int32_t>()[ko]) * kMicrosPerDay
+                                                                        : static_cast<double>(kv.data<int64_t>()[ko]);
+                                    return true;
                                 };
-                                bool current_null;
-                                int64_t current = micros_at(i, current_null);
-                                if (current_null) return is_start ? peer_start[i] : peer_end[i];
+                                double current;
+                                if (!micros_at(i, current)) return is_start ? peer_start[i] : peer_end[i];
                                 bool desc = w.orders[0].descending;
-                                int64_t target = timestamp_add_interval(current, (preceding != desc) ? interval_negate(iv) : iv);
-                                idx_t pos = 0;
-                                for (idx_t k = 0; k < size; k++) {
-                                    bool null_key;
-                                    int64_t x = micros_at(k, null_key);
-                                    if (null_key) continue;
-                                    bool before = desc ? x > target : x < target;
-                                    bool within = desc ? x >= target : x <= target;
-                                    if (is_start) {
-                                        if (before) pos = k + 1;
-                                    } else if (within) {
-                                        pos = k + 1;
-                                    }
-                                }
-                                return pos;
+                                Interval step = (preceding != desc) ? interval_negate(iv) : iv;
+                                double target = static_cast<double>(timestamp_add_interval(static_cast<int64_t>(current), step));
+                                return range_position(target, is_start, micros_at);
                             }
                             double off = offset_of(column, i);
                             if (w.rows) {
@@ -222,27 +224,18 @@ void PhysicalWindow::finalize(ExecContext&, GlobalSinkState& gstate) const {
                                 return static_cast<idx_t>(std::clamp<int64_t>(pos, 0, static_cast<int64_t>(size)));
                             }
                             // RANGE with an offset: rows whose ORDER BY value is within the offset.
-                            const Vector& key = rows.column(ids[ps + i], cols.orders);
-                            idx_t key_off = ColumnDataCollection::offset(ids[ps + i]);
-                            if (key.is_null(key_off)) return is_start ? peer_start[i] : peer_end[i];
-                            double current = numeric_value(key, key_off);
-                            bool desc = w.orders[0].descending;
-                            double target = (preceding != desc) ? current - off : current + off;
-                            idx_t pos = 0;
-                            for (idx_t k = 0; k < size; k++) {
+                            auto number_at = [&](idx_t k, double& x) {
                                 const Vector& kv = rows.column(ids[ps + k], cols.orders);
                                 idx_t ko = ColumnDataCollection::offset(ids[ps + k]);
-                                if (kv.is_null(ko)) continue;
-                                double x = numeric_value(kv, ko);
-                                bool before = desc ? x > target : x < target;
-                                bool within = desc ? x >= target : x <= target;
-                                if (is_start) {
-                                    if (before) pos = k + 1;
-                                } else if (within) {
-                                    pos = k + 1;
-                                }
-                            }
-                            return pos;
+                                if (kv.is_null(ko)) return false;
+                                x = numeric_value(kv, ko);
+                                return true;
+                            };
+                            double current;
+                            if (!number_at(i, current)) return is_start ? peer_start[i] : peer_end[i];
+                            bool desc = w.orders[0].descending;
+                            double target = (preceding != desc) ? current - off : current + off;
+                            return range_position(target, is_start, number_at);
                         }
                     }
                     return 0;
