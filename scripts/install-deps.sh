@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
     build-essential cmake ninja-build ccache pkg-config git
     libpg-query-dev libprotobuf-c-dev   # PostgreSQL 15 grammar (protobuf-c parse tree)
-    libfmt-dev libre2-dev libedit-dev libzstd-dev liblz4-dev
+    libfmt-dev libre2-dev libedit-dev libzstd-dev liblz4-dev libxxhash-dev
     libgtest-dev
     zstd
 )

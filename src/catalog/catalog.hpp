@@ -21,11 +21,25 @@ struct ColumnDefinition {
     std::string default_sql;  // empty when no default; SQL text of the expression otherwise
 };
 
+// PRIMARY KEY / UNIQUE: enforced through a UniqueIndex of the same name in the table's storage.
+struct UniqueConstraint {
+    std::string name;
+    std::vector<idx_t> columns;
+    bool primary = false;
+};
+
+// CHECK (condition): kept as SQL text and bound against the table's columns when rows are written.
+struct CheckConstraint {
+    std::string name;
+    std::string sql;
+};
+
 struct TableEntry {
     std::string schema;
     std::string name;
     std::vector<ColumnDefinition> columns;
-    std::vector<std::vector<idx_t>> unique_keys;  // primary key first, if any
+    std::vector<UniqueConstraint> unique_constraints;  // primary key first, if any
+    std::vector<CheckConstraint> checks;
     std::shared_ptr<DataTable> storage;
 
     std::optional<idx_t> find_column(const std::string& column) const;

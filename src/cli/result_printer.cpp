@@ -164,7 +164,9 @@ void print_result(std::ostream& out, const QueryResult& result, OutputFormat for
 
 void print_error(std::ostream& out, const Error& error, const std::string& sql, OutputFormat format) {
     if (format == OutputFormat::kJson) {
-        out << "{\"error\":\"" << json_escape(error.what()) << "\",\"sqlstate\":\"" << error.sql_state() << "\",\"position\":";
+        out << "{\"error\":\"" << json_escape(error.what()) << "\",\"sqlstate\":\"" << error.sql_state() << "\",";
+        if (!error.detail().empty()) out << "\"detail\":\"" << json_escape(error.detail()) << "\",";
+        out << "\"position\":";
         if (error.position() > 0) {
             out << error.position();
         } else {
@@ -174,6 +176,7 @@ void print_error(std::ostream& out, const Error& error, const std::string& sql, 
         return;
     }
     out << "ERROR:  " << error.what() << "\n";
+    if (!error.detail().empty()) out << "DETAIL:  " << error.detail() << "\n";
     out << "SQLSTATE: " << error.sql_state() << "\n";
     if (error.position() > 0 && static_cast<size_t>(error.position()) <= sql.size() + 1) {
         // Show the line holding the position with a caret under it, as psql does.

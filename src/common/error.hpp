@@ -18,10 +18,14 @@ public:
     // 1-based character offset into the statement text, 0 when unknown.
     int position() const { return position_; }
     void set_position(int position) { position_ = position; }
+    // PostgreSQL's DETAIL field: a second line that explains (for example, which key is duplicated).
+    const std::string& detail() const { return detail_; }
+    void set_detail(std::string detail) { detail_ = std::move(detail); }
 
 private:
     SqlState state_;
     int position_;
+    std::string detail_;
 };
 
 [[noreturn]] void throw_internal_error(const char* condition, const char* message, const char* file, int line);

@@ -32,6 +32,11 @@ inline constexpr SqlState kBadCopyFileFormat{"22P04"};
 inline constexpr SqlState kNotNullViolation{"23502"};
 inline constexpr SqlState kUniqueViolation{"23505"};
 inline constexpr SqlState kCheckViolation{"23514"};
+inline constexpr SqlState kActiveSqlTransaction{"25001"};
+inline constexpr SqlState kNoActiveSqlTransaction{"25P01"};
+inline constexpr SqlState kInFailedSqlTransaction{"25P02"};
+inline constexpr SqlState kSerializationFailure{"40001"};
+inline constexpr SqlState kObjectInUse{"55006"};
 inline constexpr SqlState kSyntaxError{"42601"};
 inline constexpr SqlState kInsufficientPrivilege{"42501"};
 inline constexpr SqlState kGroupingError{"42803"};
@@ -62,6 +67,7 @@ inline constexpr SqlState kQueryCanceled{"57014"};
 inline constexpr SqlState kUndefinedFile{"58P01"};
 inline constexpr SqlState kIoError{"58030"};
 inline constexpr SqlState kInternalError{"XX000"};
+inline constexpr SqlState kDataCorrupted{"XX001"};
 }  // namespace sql_state
 
 }  // namespace basalt

@@ -21,6 +21,7 @@ namespace basalt {
 
 class PhysicalOperator;
 class ColumnDataCollection;
+class Transaction;
 
 struct OperatorStats {
     std::atomic<uint64_t> rows{0};
@@ -31,6 +32,7 @@ struct OperatorStats {
 // What every pipeline of one query shares: the worker pool, working tables of recursive CTEs, statistics.
 struct QueryContext {
     TaskScheduler* scheduler = nullptr;
+    const Transaction* transaction = nullptr;  // what table scans see
     int threads = 1;
     bool profile = false;
     std::map<uint32_t, std::shared_ptr<ColumnDataCollection>> working_tables;

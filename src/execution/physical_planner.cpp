@@ -48,6 +48,14 @@ ExprPtr resolve(const Expression& e, const std::vector<ColumnBinding>& bindings)
     return copy;
 }
 
+}  // namespace
+
+ExprPtr resolve_column_bindings(const Expression& expr, const std::vector<ColumnBinding>& bindings) {
+    return resolve(expr, bindings);
+}
+
+namespace {
+
 std::vector<ExprPtr> resolve_all(const std::vector<ExprPtr>& exprs, const std::vector<ColumnBinding>& bindings) {
     std::vector<ExprPtr> out;
     for (const auto& e : exprs) out.push_back(resolve(*e, bindings));

@@ -10,6 +10,9 @@ namespace basalt {
 
 std::unique_ptr<PhysicalOperator> create_physical_plan(LogicalOperator& op);
 
+// Rewrites column references into positions of bindings (the layout of the chunk the expression will read).
+ExprPtr resolve_column_bindings(const Expression& expr, const std::vector<ColumnBinding>& bindings);
+
 // Renders a physical plan as an indented tree; with stats, adds rows, time and memory per operator.
 std::string explain_physical_plan(const PhysicalOperator& op, const QueryContext* stats);
 

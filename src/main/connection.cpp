@@ -33,6 +33,7 @@ QueryResult Connection::run_query(BoundQuery bound) {
     auto physical = create_physical_plan(*plan);
     QueryContext query;
     query.scheduler = &database_.scheduler();
+    query.transaction = &transaction();
     query.threads = settings_.threads > 0 ? settings_.threads : database_.scheduler().thread_count();
     number_operators(*physical, query);
     QueryResult result;
@@ -43,13 +44,127 @@ QueryResult Connection::run_query(BoundQuery bound) {
     return result;
 }
 
+namespace {
+
+bool is_schema_change(StatementKind kind) {
+    switch (kind) {
+        case StatementKind::kCreateTable:
+        case StatementKind::kCreateTableAs:
+        case StatementKind::kCreateView:
+        case StatementKind::kCreateSchema:
+        case StatementKind::kDrop:
+        case StatementKind::kAlterTable:
+        case StatementKind::kRenameTable:
+        case StatementKind::kRenameColumn:
+        case StatementKind::kCall: return true;
+        default: return false;
+    }
+}
+
+const char* statement_name(StatementKind kind) {
+    switch (kind) {
+        case StatementKind::kCreateTable: return "CREATE TABLE";
+        case StatementKind::kCreateTableAs: return "CREATE TABLE AS";
+        case StatementKind::kCreateView: return "CREATE VIEW";
+        case StatementKind::kCreateSchema: return "CREATE SCHEMA";
+        case StatementKind::kDrop: return "DROP";
+        case StatementKind::kCall: return "CALL";
+        default: return "ALTER TABLE";
+    }
+}
+
+struct NestingGuard {
+    int& depth;
+    explicit NestingGuard(int& d) : depth(d) { depth++; }
+    ~NestingGuard() { depth--; }
+};
+
+}  // namespace
+
+Transaction& Connection::transaction() {
+    if (!transaction_) {
+        transaction_ = database_.transactions().begin();
+        set_statement_time(current_time_micros());  // now() is the transaction's start, as in PostgreSQL
+    }
+    return *transaction_;
+}
+
 QueryResult Connection::execute(const Statement& s) {
-    std::lock_guard lock(database_.write_lock());
-    set_statement_time(current_time_micros());
+    if (nesting_ > 0) return dispatch(s);  // inside CALL / COPY: same lock, same transaction
+    if (s.kind == StatementKind::kTransaction) return execute_transaction_control(s);
+    if (transaction_failed_) {
+        throw Error(sql_state::kInFailedSqlTransaction,
+                    "current transaction is aborted, commands ignored until end of transaction block");
+    }
+    bool schema_change = is_schema_change(s.kind);
+    if (schema_change && explicit_transaction_) {
+        transaction_failed_ = true;
+        throw Error(sql_state::kActiveSqlTransaction,
+                    fmt::format("{} cannot run inside a transaction block", statement_name(s.kind)), s.position);
+    }
+    std::unique_lock<std::shared_mutex> exclusive(database_.statement_lock(), std::defer_lock);
+    std::shared_lock<std::shared_mutex> shared(database_.statement_lock(), std::defer_lock);
+    if (schema_change) {
+        exclusive.lock();
+    } else {
+        shared.lock();
+    }
+    NestingGuard guard(nesting_);
+    if (!explicit_transaction_) set_statement_time(current_time_micros());
+    try {
+        transaction();
+        QueryResult result = dispatch(s);
+        if (!explicit_transaction_) {
+            auto finished = std::move(transaction_);
+            database_.transactions().commit(*finished);
+        }
+        return result;
+    } catch (...) {
+        if (explicit_transaction_) {
+            transaction_failed_ = true;
+        } else if (transaction_) {
+            auto failed = std::move(transaction_);
+            database_.transactions().rollback(*failed);
+        }
+        throw;
+    }
+}
+
+QueryResult Connection::execute_transaction_control(const Statement& s) {
+    QueryResult r;
+    const std::string& kind = s.transaction_kind;
+    if (kind == "begin") {
+        // BEGIN inside a block is a warning in PostgreSQL; the block goes on.
+        explicit_transaction_ = true;
+        r.command_tag = "BEGIN";
+        return r;
+    }
+    // COMMIT or ROLLBACK: the block ends whatever happens.
+    bool failed = transaction_failed_;
+    explicit_transaction_ = false;
+    transaction_failed_ = false;
+    auto finished = std::move(transaction_);
+    if (kind == "rollback" || failed) {
+        if (finished) database_.transactions().rollback(*finished);
+        r.command_tag = "ROLLBACK";
+        return r;
+    }
+    if (finished) {
+        std::shared_lock<std::shared_mutex> shared(database_.statement_lock());
+        database_.transactions().commit(*finished);  // 40001 here rolls back and ends the block
+    }
+    r.command_tag = "COMMIT";
+    return r;
+}
+
+QueryResult Connection::dispatch(const Statement& s) {
     switch (s.kind) {
         case StatementKind::kSelect: return execute_select(s);
         case StatementKind::kExplain: return execute_explain(s);
         case StatementKind::kInsert: return execute_insert(s);
+        case StatementKind::kUpdate: return execute_update(s);
+        case StatementKind::kDelete: return execute_delete(s);
+        case StatementKind::kTruncate: return execute_truncate(s);
         case StatementKind::kCreateTable: return execute_create_table(s);
         case StatementKind::kCreateTableAs: return execute_create_table_as(s);
         case StatementKind::kCreateView: return execute_create_view(s);
@@ -63,16 +178,6 @@ QueryResult Connection::execute(const Statement& s) {
         case StatementKind::kAlterTable:
         case StatementKind::kRenameTable:
         case StatementKind::kRenameColumn: return execute_alter(s);
-        case StatementKind::kTruncate: {
-            for (const auto& t : s.targets) {
-                auto table = database_.catalog().find_table(t.schema, t.name);
-                if (!table) throw Error(sql_state::kUndefinedTable, fmt::format("relation \"{}\" does not exist", t.name), t.position);
-                table->storage->truncate();
-            }
-            QueryResult r;
-            r.command_tag = "TRUNCATE TABLE";
-            return r;
-        }
         case StatementKind::kCopy:
             if (!database_.extensions().copy) throw Error(sql_state::kFeatureNotSupported, "COPY is not available in this build");
             return database_.extensions().copy(*this, s);
@@ -81,16 +186,7 @@ QueryResult Connection::execute(const Statement& s) {
             return database_.extensions().call(*this, s);
         case StatementKind::kSet: return execute_set(s);
         case StatementKind::kShow: return execute_show(s);
-        case StatementKind::kTransaction: {
-            // Every statement commits on its own until the storage issue brings transactions; an explicit
-            // transaction block is accepted, ROLLBACK cannot undo and says so.
-            QueryResult r;
-            if (s.transaction_kind == "rollback") {
-                throw Error(sql_state::kFeatureNotSupported, "ROLLBACK is not supported yet: each statement commits on its own");
-            }
-            r.command_tag = s.transaction_kind == "begin" ? "BEGIN" : "COMMIT";
-            return r;
-        }
+        case StatementKind::kTransaction: return execute_transaction_control(s);
     }
     throw Error(sql_state::kFeatureNotSupported, "statement not supported");
 }
@@ -110,6 +206,7 @@ QueryResult Connection::execute_explain(const Statement& s) {
     auto physical = create_physical_plan(*plan);
     QueryContext query;
     query.scheduler = &database_.scheduler();
+    query.transaction = &transaction();
     query.threads = settings_.threads > 0 ? settings_.threads : database_.scheduler().thread_count();
     query.profile = s.analyze;
     number_operators(*physical, query);

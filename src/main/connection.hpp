@@ -1,5 +1,10 @@
-// A session on a Database: runs SQL text statement by statement and keeps session settings.
+// A session on a Database: runs SQL text statement by statement and keeps session settings and the current
+// transaction.
 //   (1) One Connection is used by one thread at a time.
+//   (2) Outside BEGIN ... COMMIT every statement is its own transaction. Inside a block the transaction starts
+//       at the first statement (its snapshot is taken then, as in PostgreSQL); after an error the block only
+//       accepts ROLLBACK (or COMMIT, which rolls back), as in PostgreSQL (25P02).
+//   (3) Schema changes (CREATE, DROP, ALTER, CALL) commit on their own and are refused inside a block (25001).
 #pragma once
 
 #include <map>
@@ -32,10 +37,19 @@ public:
 
     // Runs a bound query to completion (used by INSERT ... SELECT, CTAS, COPY (query) TO).
     QueryResult run_query(BoundQuery query);
-    // Appends rows to a table, converting to its column types and checking NOT NULL and lengths.
+    // Appends rows to a table in the current transaction, converting to its column types and checking NOT NULL,
+    // lengths, CHECK and unique keys.
     idx_t append_rows(TableEntry& table, const std::vector<idx_t>& columns, QueryResult& rows);
+    Transaction& transaction();
+    bool in_transaction_block() const { return explicit_transaction_; }
 
 private:
+    QueryResult dispatch(const Statement& s);
+    QueryResult execute_transaction_control(const Statement& s);
+    QueryResult execute_update(const Statement& s);
+    QueryResult execute_delete(const Statement& s);
+    QueryResult execute_truncate(const Statement& s);
+    std::shared_ptr<TableEntry> writable_table(const QualifiedName& name);
     QueryResult execute_select(const Statement& s);
     QueryResult execute_explain(const Statement& s);
     QueryResult execute_insert(const Statement& s);
@@ -49,6 +63,10 @@ private:
 
     Database& database_;
     Settings settings_;
+    std::unique_ptr<Transaction> transaction_;
+    bool explicit_transaction_ = false;
+    bool transaction_failed_ = false;
+    int nesting_ = 0;  // > 0 while a statement runs statements of its own (CALL, COPY): they share its transaction
 };
 
 }  // namespace basalt

@@ -15,6 +15,15 @@ namespace basalt {
 
 namespace {
 
+// Schema changes rewrite the table's storage in place; transactions holding uncommitted rows of the old
+// shape would commit into the new one, so they must finish first.
+void require_no_pending_writers(const TableEntry& table, const char* action) {
+    if (table.storage->pending_writers() > 0) {
+        throw Error(sql_state::kObjectInUse,
+                    fmt::format("cannot {} \"{}\" because it is being used by active transactions", action, table.name));
+    }
+}
+
 QueryResult tag(const char* t) {
     QueryResult r;
     r.command_tag = t;
@@ -37,7 +46,8 @@ QueryResult Connection::execute_create_table(const Statement& s) {
     Binder binder(catalog);
     std::set<std::string> names;
     std::vector<std::vector<std::string>> keys = s.unique_keys;
-    bool has_primary_key = false;
+    std::vector<std::string> key_names = s.unique_key_names;
+    bool has_primary_key = s.has_primary_key;
     for (const auto& c : s.column_defs) {
         if (!names.insert(c.name).second) {
             throw Error(sql_state::kDuplicateColumn, fmt::format("column \"{}\" specified more than once", c.name), c.position);
@@ -65,23 +75,69 @@ QueryResult Connection::execute_create_table(const Statement& s) {
             }
             has_primary_key = true;
             keys.insert(keys.begin(), {c.name});
+            key_names.insert(key_names.begin(), "");
         }
-        if (c.unique) keys.push_back({c.name});
+        if (c.unique) {
+            keys.push_back({c.name});
+            key_names.push_back("");
+        }
         table->columns.push_back(def);
     }
     if (table->columns.empty()) throw Error(sql_state::kSyntaxError, "a table needs at least one column", s.target.position);
-    for (const auto& key : keys) {
-        std::vector<idx_t> indices;
-        for (const auto& k : key) {
-            auto idx = table->find_column(k);
-            if (!idx) throw Error(sql_state::kUndefinedColumn, fmt::format("column \"{}\" named in key does not exist", k), s.target.position);
-            indices.push_back(*idx);
-        }
-        table->unique_keys.push_back(indices);
-    }
     std::vector<LogicalType> types;
     for (const auto& c : table->columns) types.push_back(c.type);
     table->storage = std::make_shared<DataTable>(types);
+    std::set<std::string> constraint_names;
+    auto unique_name = [&](std::string name) {
+        // PostgreSQL appends a number when a generated name is taken.
+        std::string candidate = name;
+        for (int n = 1; !constraint_names.insert(candidate).second; n++) candidate = name + std::to_string(n);
+        return candidate;
+    };
+    for (size_t k = 0; k < keys.size(); k++) {
+        UniqueConstraint constraint;
+        constraint.primary = k == 0 && has_primary_key;
+        std::vector<std::string> column_names;
+        for (const auto& name : keys[k]) {
+            auto idx = table->find_column(name);
+            if (!idx) {
+                throw Error(sql_state::kUndefinedColumn, fmt::format("column \"{}\" named in key does not exist", name), s.target.position);
+            }
+            constraint.columns.push_back(*idx);
+            column_names.push_back(name);
+            if (constraint.primary) table->columns[*idx].not_null = true;
+        }
+        std::string given = k < key_names.size() ? key_names[k] : "";
+        if (given.empty()) {
+            given = table->name;
+            if (constraint.primary) {
+                given += "_pkey";
+            } else {
+                for (const auto& n : column_names) given += "_" + n;
+                given += "_key";
+            }
+        }
+        constraint.name = unique_name(given);
+        table->storage->add_unique_index(std::make_unique<UniqueIndex>(constraint.name, constraint.columns, column_names));
+        table->unique_constraints.push_back(std::move(constraint));
+    }
+    // CHECK constraints: bound now so a bad condition fails CREATE TABLE, as in PostgreSQL.
+    std::vector<std::string> names_in_order;
+    for (const auto& c : table->columns) names_in_order.push_back(c.name);
+    auto add_check = [&](const ParsedExpr& expr, const std::string& sql, std::string name, const std::string& column) {
+        Binder check_binder(catalog);
+        ExprPtr e = check_binder.bind_row_expression(expr, 0, table->name, names_in_order, types, "check constraints");
+        if (e->type.id() != TypeId::kBoolean && !e->unknown_literal) {
+            throw Error(sql_state::kDatatypeMismatch,
+                        fmt::format("argument of CHECK must be type boolean, not type {}", pg_type_name(e->type)), expr.position);
+        }
+        if (name.empty()) name = table->name + (column.empty() ? "" : "_" + column) + "_check";
+        table->checks.push_back({unique_name(name), sql});
+    };
+    for (const auto& c : s.column_defs) {
+        if (c.check) add_check(*c.check, c.check_sql, c.check_name, c.name);
+    }
+    for (size_t i = 0; i < s.checks.size(); i++) add_check(*s.checks[i], s.check_sqls[i], s.check_names[i], "");
     catalog.create_table(table, s.if_not_exists);
     return tag("CREATE TABLE");
 }
@@ -186,6 +242,7 @@ QueryResult Connection::execute_drop(const Statement& s) {
             if (exists) drop_dependents(catalog, s.object_type, t.name, s.cascade);
         }
         if (s.object_type == "table") {
+            if (auto table = catalog.find_table(t.schema, t.name)) require_no_pending_writers(*table, "DROP TABLE");
             catalog.drop_table(t.schema, t.name, s.if_exists);
         } else if (s.object_type == "view") {
             catalog.drop_view(t.schema, t.name, s.if_exists);
@@ -205,6 +262,7 @@ QueryResult Connection::execute_alter(const Statement& s) {
         if (s.if_exists) return tag("ALTER TABLE");
         throw Error(sql_state::kUndefinedTable, fmt::format("relation \"{}\" does not exist", s.target.name), s.target.position);
     }
+    require_no_pending_writers(*table, "ALTER TABLE");
     if (s.kind == StatementKind::kRenameTable) {
         catalog.rename_table(s.target.schema, s.target.name, s.new_name);
         return tag("ALTER TABLE");
@@ -237,7 +295,7 @@ QueryResult Connection::execute_alter(const Statement& s) {
                     ExprPtr e = binder.cast_to(binder.bind_constant_expression(*cmd.column.default_value), def.type);
                     if (e->kind == ExpressionKind::kConstant) fill = e->value;
                 }
-                if (def.not_null && fill.is_null() && table->storage->row_count() > 0) {
+                if (def.not_null && fill.is_null() && table->storage->live_row_count() > 0) {
                     throw Error(sql_state::kNotNullViolation,
                                 fmt::format("column \"{}\" of relation \"{}\" contains null values", def.name, table->name));
                 }
@@ -257,16 +315,34 @@ QueryResult Connection::execute_alter(const Statement& s) {
                 }
                 table->storage->drop_column(*idx);
                 table->columns.erase(table->columns.begin() + static_cast<std::ptrdiff_t>(*idx));
-                std::vector<std::vector<idx_t>> keys;
-                for (auto& key : table->unique_keys) {
+                // Constraints on the dropped column go with it, as in PostgreSQL.
+                std::vector<UniqueConstraint> kept;
+                for (auto& key : table->unique_constraints) {
                     bool uses = false;
-                    for (auto& k : key) {
+                    for (auto& k : key.columns) {
                         if (k == *idx) uses = true;
                         if (k > *idx) k--;
                     }
-                    if (!uses) keys.push_back(key);
+                    if (!uses) kept.push_back(key);
                 }
-                table->unique_keys = keys;
+                table->unique_constraints = kept;
+                std::vector<CheckConstraint> checks;
+                std::vector<std::string> names;
+                std::vector<LogicalType> types;
+                for (const auto& c : table->columns) {
+                    names.push_back(c.name);
+                    types.push_back(c.type);
+                }
+                for (auto& check : table->checks) {
+                    try {
+                        Binder check_binder(catalog);
+                        check_binder.bind_row_expression(*parse_expression(check.sql), 0, table->name, names, types, "check constraints");
+                        checks.push_back(check);
+                    } catch (const Error&) {
+                        // it read the dropped column
+                    }
+                }
+                table->checks = checks;
                 break;
             }
             case AlterKind::kSetNotNull:

@@ -6,6 +6,7 @@
 
 #include "common/error.hpp"
 #include "execution/expression_executor.hpp"
+#include "execution/physical_planner.hpp"
 #include "function/cast.hpp"
 #include "main/connection.hpp"
 #include "parser/parser.hpp"
@@ -38,6 +39,43 @@ void check_lengths(const Vector& v, idx_t count, const LogicalType& type, const 
                                 type.length()));
     }
     (void)column;
+}
+
+// Evaluates the table's CHECK constraints on rows in table column order; a row fails when a condition is false
+// (NULL passes, as in PostgreSQL).
+void check_constraints(Catalog& catalog, const TableEntry& table, const std::vector<std::unique_ptr<DataChunk>>& chunks) {
+    if (table.checks.empty()) return;
+    std::vector<std::string> names;
+    std::vector<LogicalType> types;
+    std::vector<ColumnBinding> bindings;
+    for (idx_t c = 0; c < table.columns.size(); c++) {
+        names.push_back(table.columns[c].name);
+        types.push_back(table.columns[c].type);
+        bindings.push_back({0, static_cast<uint32_t>(c)});
+    }
+    for (const auto& check : table.checks) {
+        Binder binder(catalog);
+        ExprPtr bound = binder.bind_row_expression(*parse_expression(check.sql), 0, table.name, names, types, "check constraints");
+        ExprPtr e = resolve_column_bindings(*binder.cast_to(std::move(bound), LogicalType::boolean()), bindings);
+        ExpressionExecutor executor(*e);
+        Vector result(LogicalType::boolean(), kVectorSize);
+        for (const auto& chunk : chunks) {
+            executor.execute(*chunk, result);
+            for (idx_t r = 0; r < chunk->size(); r++) {
+                idx_t row = result.is_constant() ? 0 : r;
+                if (result.is_null(row) || result.data<bool>()[row]) continue;
+                Error error(sql_state::kCheckViolation,
+                            fmt::format("new row for relation \"{}\" violates check constraint \"{}\"", table.name, check.name));
+                std::string values;
+                for (idx_t c = 0; c < chunk->column_count(); c++) {
+                    Value v = chunk->column(c).get_value(r);
+                    values += (c ? ", " : "") + (v.is_null() ? std::string("null") : v.to_string());
+                }
+                error.set_detail("Failing row contains (" + values + ").");
+                throw error;
+            }
+        }
+    }
 }
 
 }  // namespace
@@ -117,8 +155,10 @@ idx_t Connection::append_rows(TableEntry& table, const std::vector<idx_t>& colum
         total += n;
         converted.push_back(std::move(out));
     }
-    // Every row was checked before any is appended: a failing statement adds nothing.
-    for (auto& c : converted) table.storage->append(*c);
+    check_constraints(database_.catalog(), table, converted);
+    // The rows wait in the transaction's local storage until commit (which checks unique keys again).
+    LocalTableStorage& local = transaction().local_storage(table.storage);
+    for (auto& c : converted) local.append(*c, transaction().view());
     return total;
 }
 

@@ -1,17 +1,19 @@
-// The embedded database: a catalog, a worker pool and settings, shared by its connections. In-memory for now
-// (the storage issue puts it in a directory).
+// The embedded database: a catalog, a worker pool, the transaction manager and settings, shared by its
+// connections (one per thread). In-memory for now (the storage issue puts it in a directory).
 #pragma once
 
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <string>
 
 #include "catalog/catalog.hpp"
 #include "common/task_scheduler.hpp"
 #include "main/query_result.hpp"
 #include "parser/ast.hpp"
+#include "storage/transaction.hpp"
 
 namespace basalt {
 
@@ -31,14 +33,17 @@ public:
     Catalog& catalog() { return catalog_; }
     TaskScheduler& scheduler() { return *scheduler_; }
     StatementExtensions& extensions() { return extensions_; }
-    // DDL and writes take this lock; reads of table data happen under it too until MVCC arrives.
-    std::recursive_mutex& write_lock() { return write_lock_; }
+    TransactionManager& transactions() { return transactions_; }
+    // Schema changes hold this exclusively, every other statement shares it: a running query never sees the
+    // catalog or a table's columns change under it. Data changes are isolated by MVCC, not by this lock.
+    std::shared_mutex& statement_lock() { return statement_lock_; }
 
 private:
     Catalog catalog_;
     std::unique_ptr<TaskScheduler> scheduler_;
     StatementExtensions extensions_;
-    std::recursive_mutex write_lock_;
+    TransactionManager transactions_;
+    std::shared_mutex statement_lock_;
 };
 
 }  // namespace basalt

@@ -38,7 +38,7 @@ double estimate_rows(const LogicalOperator& op) {
     switch (op.kind) {
         case LogicalKind::kGet: {
             const auto& get = static_cast<const LogicalGet&>(op);
-            double rows = static_cast<double>(get.table->storage->row_count());
+            double rows = static_cast<double>(get.table->storage->live_row_count());
             // Range predicates on one column (a >= x AND a < y) select together, not independently.
             int ranges = 0;
             for (const auto& f : get.filters) {

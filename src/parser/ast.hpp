@@ -190,6 +190,8 @@ struct ColumnDefAst {
     ParsedExprPtr default_value;
     std::string default_sql;
     ParsedExprPtr check;
+    std::string check_sql;   // the CHECK condition's text (the catalog keeps constraints as text)
+    std::string check_name;  // CONSTRAINT name CHECK ..., "" when not named
     int position = 0;
 };
 
@@ -207,7 +209,7 @@ struct CopyOption {
 
 enum class StatementKind {
     kSelect, kInsert, kCreateTable, kCreateTableAs, kCreateView, kCreateSchema, kDrop, kAlterTable,
-    kRenameTable, kRenameColumn, kCopy, kExplain, kSet, kShow, kTransaction, kCall, kTruncate,
+    kRenameTable, kRenameColumn, kCopy, kExplain, kSet, kShow, kTransaction, kCall, kTruncate, kUpdate, kDelete,
 };
 
 enum class AlterKind { kAddColumn, kDropColumn, kSetNotNull, kDropNotNull, kAlterType, kSetDefault };
@@ -231,6 +233,14 @@ struct Statement {
     std::vector<ColumnDefAst> column_defs;
     std::vector<std::vector<std::string>> unique_keys;  // table-level PRIMARY KEY/UNIQUE (pk first)
     std::vector<ParsedExprPtr> checks;
+    bool has_primary_key = false;             // unique_keys[0] is a table-level PRIMARY KEY
+    std::vector<std::string> unique_key_names;  // per unique_keys entry, "" when not named
+    std::vector<std::string> check_sqls, check_names;  // per checks entry
+    // UPDATE / DELETE: `select` reads [target.ctid, target.*, SET values..., RETURNING values...] from the target
+    // joined with FROM/USING under WHERE; `columns` names the SET columns.
+    std::string target_alias;
+    std::vector<bool> set_default;  // SET column = DEFAULT (the select has a NULL placeholder there)
+    size_t returning_count = 0;
     bool if_not_exists = false;
     bool if_exists = false;
     bool or_replace = false;

@@ -34,6 +34,9 @@ std::unique_ptr<SelectStmt> transform_select_node(TransformContext& ctx, const P
 TypeNameAst transform_type_name(TransformContext& ctx, const PgQuery__TypeName* type);
 std::vector<OrderByItem> transform_order_by(TransformContext& ctx, PgQuery__Node** items, size_t n);
 std::unique_ptr<WindowSpec> transform_window(TransformContext& ctx, const PgQuery__WindowDef* def);
+std::unique_ptr<TableRef> transform_table_ref(TransformContext& ctx, const PgQuery__Node* node);
+std::unique_ptr<Statement> transform_update(TransformContext& ctx, const PgQuery__UpdateStmt* update);
+std::unique_ptr<Statement> transform_delete(TransformContext& ctx, const PgQuery__DeleteStmt* del);
 std::unique_ptr<Statement> transform_statement(TransformContext& ctx, const PgQuery__Node* node);
 
 }  // namespace basalt::detail

@@ -6,8 +6,6 @@ namespace basalt::detail {
 
 namespace {
 
-std::unique_ptr<TableRef> transform_table_ref(TransformContext& ctx, const PgQuery__Node* node);
-
 void apply_alias(TableRef& ref, const PgQuery__Alias* alias) {
     if (!alias) return;
     ref.alias = alias->aliasname;
@@ -36,6 +34,8 @@ std::unique_ptr<TableRef> transform_join(TransformContext& ctx, const PgQuery__J
     if (j->alias) apply_alias(*ref, j->alias);
     return ref;
 }
+
+}  // namespace
 
 std::unique_ptr<TableRef> transform_table_ref(TransformContext& ctx, const PgQuery__Node* node) {
     DepthGuard guard(ctx.depth);
@@ -82,6 +82,8 @@ std::unique_ptr<TableRef> transform_table_ref(TransformContext& ctx, const PgQue
     }
     unsupported("this FROM item", 0);
 }
+
+namespace {
 
 void transform_group_item(TransformContext& ctx, const PgQuery__Node* node, std::vector<GroupByItem>& out) {
     if (node->node_case == PG_QUERY__NODE__NODE_GROUPING_SET) {

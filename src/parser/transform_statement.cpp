@@ -58,6 +58,26 @@ std::string slice_default(const std::string& sql, int start) {
     return out;
 }
 
+// The text inside CHECK ( ... ): from the first '(' at or after the constraint's start to its matching ')'.
+std::string slice_check(const std::string& sql, int start) {
+    if (start <= 0 || start > static_cast<int>(sql.size())) return "";
+    size_t open = sql.find('(', static_cast<size_t>(start - 1));
+    if (open == std::string::npos) return "";
+    int depth = 0;
+    for (size_t i = open; i < sql.size(); i++) {
+        char c = sql[i];
+        if (c == '\'' || c == '"') {
+            size_t close = sql.find(c, i + 1);
+            if (close == std::string::npos) return "";
+            i = close;
+            continue;
+        }
+        if (c == '(') depth++;
+        if (c == ')' && --depth == 0) return sql.substr(open + 1, i - open - 1);
+    }
+    return "";
+}
+
 int expr_start(const PgQuery__Node* node) {
     // Most expression nodes carry a location; fall back to 0 (unknown).
     switch (node->node_case) {
@@ -89,7 +109,11 @@ void transform_column_constraint(TransformContext& ctx, const PgQuery__Constrain
             col.default_value = transform_expr(ctx, c->raw_expr);
             col.default_sql = slice_default(*ctx.sql, expr_start(c->raw_expr));
             break;
-        case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK: col.check = transform_expr(ctx, c->raw_expr); break;
+        case PG_QUERY__CONSTR_TYPE__CONSTR_CHECK:
+            col.check = transform_expr(ctx, c->raw_expr);
+            col.check_sql = slice_check(*ctx.sql, pos(c->location));
+            col.check_name = c->conname ? c->conname : "";
+            break;
         case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN: break;  // accepted, not enforced (documented)
         default: unsupported("this column constraint", pos(c->location));
     }
@@ -154,8 +178,12 @@ std::unique_ptr<Statement> transform_create(TransformContext& ctx, const PgQuery
             s->column_defs.push_back(transform_column_def(ctx, e->column_def));
         } else if (e->node_case == PG_QUERY__NODE__NODE_CONSTRAINT) {
             const PgQuery__Constraint* k = e->constraint;
+            std::string name = k->conname ? k->conname : "";
             if (k->contype == PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY) {
+                if (s->has_primary_key) unsupported("two PRIMARY KEY constraints", pos(k->location));
+                s->has_primary_key = true;
                 s->unique_keys.insert(s->unique_keys.begin(), string_list(k->keys, k->n_keys));
+                s->unique_key_names.insert(s->unique_key_names.begin(), name);
                 // PRIMARY KEY implies NOT NULL on its columns.
                 for (size_t j = 0; j < k->n_keys; j++) {
                     for (auto& col : s->column_defs) {
@@ -164,8 +192,11 @@ std::unique_ptr<Statement> transform_create(TransformContext& ctx, const PgQuery
                 }
             } else if (k->contype == PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE) {
                 s->unique_keys.push_back(string_list(k->keys, k->n_keys));
+                s->unique_key_names.push_back(name);
             } else if (k->contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK) {
                 s->checks.push_back(transform_expr(ctx, k->raw_expr));
+                s->check_sqls.push_back(slice_check(*ctx.sql, pos(k->location)));
+                s->check_names.push_back(name);
             } else if (k->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN) {
                 // accepted, not enforced
             } else {
@@ -272,6 +303,8 @@ std::unique_ptr<Statement> transform_statement(TransformContext& ctx, const PgQu
             return s;
         }
         case PG_QUERY__NODE__NODE_CREATE_STMT: return transform_create(ctx, node->create_stmt);
+        case PG_QUERY__NODE__NODE_UPDATE_STMT: return transform_update(ctx, node->update_stmt);
+        case PG_QUERY__NODE__NODE_DELETE_STMT: return transform_delete(ctx, node->delete_stmt);
         case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT: {
             const PgQuery__CreateTableAsStmt* c = node->create_table_as_stmt;
             if (c->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) unsupported("materialized views (a later issue)", 0);

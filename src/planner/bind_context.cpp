@@ -40,6 +40,22 @@ ExprPtr BindContext::column_of(size_t table, size_t column) {
     return make_column_ref({t.table_index, index}, t.column_types[column], t.column_names[column]);
 }
 
+ExprPtr BindContext::row_id_of(const std::string& qualifier) {
+    // The system column ctid: a base table's row id (a BIGINT here, PostgreSQL's is a tid). Not part of *.
+    BoundTableRef* table = nullptr;
+    for (auto& t : tables_) {
+        if (!t.get || (!qualifier.empty() && t.alias != qualifier)) continue;
+        if (table) return nullptr;
+        table = &t;
+    }
+    if (!table) return nullptr;
+    if (table->rowid_position < 0) {
+        table->rowid_position = static_cast<int>(table->get->column_ids.size());
+        table->get->column_ids.push_back(kRowIdColumn);
+    }
+    return make_column_ref({table->table_index, static_cast<uint32_t>(table->rowid_position)}, LogicalType::bigint(), "ctid");
+}
+
 std::optional<UsingColumn> BindContext::take_using_column(const std::string& name, size_t begin, size_t end) {
     for (size_t i = 0; i < using_columns_.size(); i++) {
         const UsingColumn& u = using_columns_[i];
@@ -81,6 +97,7 @@ ExprPtr BindContext::resolve(const std::string& qualifier, const std::string& co
             found = {t, c};
         }
     }
+    if (!found && column == "ctid") return row_id_of(qualifier);
     if (!found) return nullptr;
     return column_of(found->first, found->second);
 }

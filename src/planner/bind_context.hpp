@@ -19,6 +19,7 @@ struct BoundTableRef {
     uint32_t table_index = 0;
     LogicalGet* get = nullptr;           // base tables: columns are added to the scan when referenced
     std::vector<int> get_positions;      // table column -> position in get->column_ids, -1 if not read yet
+    int rowid_position = -1;             // position of the ctid (row id) column in get->column_ids, -1 if not read
 };
 
 struct UsingColumn {
@@ -35,6 +36,7 @@ public:
     // Every column for SELECT * (qualifier empty) or SELECT t.* ; throws 42P01 for an unknown qualifier.
     std::vector<std::pair<std::string, ExprPtr>> star(const std::string& qualifier, int position);
     ExprPtr column_of(size_t table, size_t column);
+    ExprPtr row_id_of(const std::string& qualifier);
     bool has_qualifier(const std::string& qualifier) const;
     void add_using_column(UsingColumn column) { using_columns_.push_back(std::move(column)); }
     // Takes out the USING column `name` whose sources all lie in tables [begin, end), if there is one.

@@ -534,4 +534,26 @@ ExprPtr Binder::bind_expression(const ParsedExpr& expr, ClauseKind clause) {
 
 ExprPtr Binder::bind_constant_expression(const ParsedExpr& expr) { return bind_expression(expr, ClauseKind::kOther); }
 
+ExprPtr Binder::bind_row_expression(const ParsedExpr& expr, uint32_t table_index, const std::string& table_name,
+                                    const std::vector<std::string>& names, const std::vector<LogicalType>& types,
+                                    const char* what) {
+    BoundTableRef ref;
+    ref.alias = table_name;
+    ref.column_names = names;
+    ref.column_types = types;
+    ref.table_index = table_index;
+    context_.add_table(std::move(ref), 0);
+    ExprPtr e = bind_expression(expr, ClauseKind::kOther);
+    if (!pending_subqueries_.empty()) {
+        throw Error(sql_state::kFeatureNotSupported, fmt::format("cannot use subquery in {}", what), expr.position);
+    }
+    if (!aggregates_.empty()) {
+        throw Error(sql_state::kGroupingError, fmt::format("aggregate functions are not allowed in {}", what), expr.position);
+    }
+    if (!windows_.empty()) {
+        throw Error(sql_state::kWindowingError, fmt::format("window functions are not allowed in {}", what), expr.position);
+    }
+    return e;
+}
+
 }  // namespace basalt

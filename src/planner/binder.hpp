@@ -67,6 +67,11 @@ public:
     // Binds a standalone expression without FROM (defaults, VALUES in INSERT).
     ExprPtr bind_constant_expression(const ParsedExpr& expr);
     LogicalType bind_type(const TypeNameAst& type);
+    // Binds a boolean or scalar expression over one row of a table (CHECK constraints, ON CONFLICT): column
+    // references become ColumnBinding{table_index, column}. Subqueries and aggregates are refused (0A000/42803).
+    ExprPtr bind_row_expression(const ParsedExpr& expr, uint32_t table_index, const std::string& table_name,
+                                const std::vector<std::string>& names, const std::vector<LogicalType>& types,
+                                const char* what);
     Catalog& catalog() { return catalog_; }
 
     // ---- used by the bind_*.cpp files ----

@@ -76,7 +76,7 @@ std::vector<ColumnBinding> LogicalGet::bindings() const {
 
 std::vector<LogicalType> LogicalGet::types() const {
     std::vector<LogicalType> out;
-    for (idx_t id : column_ids) out.push_back(table->columns[id].type);
+    for (idx_t id : column_ids) out.push_back(id == kRowIdColumn ? LogicalType::bigint() : table->columns[id].type);
     return out;
 }
 

@@ -75,6 +75,25 @@ void vector_copy(const Vector& src, idx_t src_offset, idx_t count, Vector& dst, 
     });
 }
 
+void vector_copy_owned(const Vector& src, idx_t src_offset, idx_t count, Vector& dst, idx_t dst_offset) {
+    if (src.type().physical() != PhysicalType::kString) {
+        vector_copy(src, src.is_constant() ? 0 : src_offset, count, dst, dst_offset);
+        return;
+    }
+    BASALT_ASSERT(dst_offset + count <= dst.capacity(), "vector_copy_owned past the destination's capacity");
+    const auto* in = src.data<std::string_view>();
+    auto* out = dst.data<std::string_view>();
+    for (idx_t i = 0; i < count; i++) {
+        idx_t row = src.is_constant() ? 0 : src_offset + i;
+        if (src.validity().is_valid(row)) {
+            out[dst_offset + i] = dst.add_string(in[row]);
+        } else {
+            out[dst_offset + i] = {};
+            dst.set_null(dst_offset + i);
+        }
+    }
+}
+
 void vector_flatten(Vector& v, idx_t count) {
     if (!v.is_constant()) return;
     Vector flat(v.type(), std::max<idx_t>(count, kVectorSize));

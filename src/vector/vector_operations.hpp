@@ -14,6 +14,9 @@ void chunk_gather(const DataChunk& src, const sel_t* sel, idx_t count, DataChunk
 void vector_copy(const Vector& src, idx_t src_offset, idx_t count, Vector& dst, idx_t dst_offset);
 // Converts a constant vector into a flat one of `count` rows.
 void vector_flatten(Vector& v, idx_t count);
+// Like vector_copy, but string bytes are copied into dst's own heap, so dst does not keep src alive (stored
+// rows must not pin the buffers of the query that produced them).
+void vector_copy_owned(const Vector& src, idx_t src_offset, idx_t count, Vector& dst, idx_t dst_offset);
 
 // hashes[i] = hash(v[i]) (combine=false) or hashes[i] = mix(hashes[i], hash(v[i])) (combine=true).
 // NULLs hash to a fixed value.

@@ -1,11 +1,15 @@
 // The project's sqllogictest runner: runs tests/sql/**/*.test against a fresh in-memory database per file.
 // Records: `statement ok`, `statement error [SQLSTATE]`, `query <types> [rowsort|nosort]` followed by SQL, a
 // `----` line and the expected rows (values separated by a tab; NULL, (empty) for '', true/false).
+// A header may end with `@name` to run the record on another session of the same database (created on first
+// use), for tests of transactions and concurrency.
 // Usage: basalt_sqllogictest [--threads N] [--slow] PATH...   (files or directories)
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -26,6 +30,7 @@ struct Record {
     std::string sql;
     std::vector<std::string> expected;
     int line = 0;
+    std::string session;  // "" is the default session
 };
 
 std::vector<std::string> split_words(const std::string& s) {
@@ -63,6 +68,10 @@ std::vector<Record> read_records(const std::string& path) {
         }
         Record r;
         r.kind = words[0];
+        if (words.size() > 1 && words.back()[0] == '@') {
+            r.session = words.back().substr(1);
+            words.pop_back();
+        }
         r.header = words;
         r.line = static_cast<int>(i + 1);
         i++;
@@ -105,8 +114,11 @@ void fail(const std::string& path, const Record& r, const std::string& why, Tota
 void run_file(const std::string& path, int threads, Totals& totals) {
     Database database(threads);
     install_io_extensions(database);
-    Connection connection(database);
+    std::map<std::string, std::unique_ptr<Connection>> sessions;
     for (const Record& r : read_records(path)) {
+        auto& session = sessions[r.session];
+        if (!session) session = std::make_unique<Connection>(database);
+        Connection& connection = *session;
         if (r.kind == "invalid") {
             fail(path, r, "unknown record type", totals);
             continue;

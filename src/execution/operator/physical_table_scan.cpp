@@ -1,5 +1,6 @@
 #include "execution/operator/physical_table_scan.hpp"
 
+#include "common/error.hpp"
 #include "execution/expression_executor.hpp"
 #include "vector/vector_operations.hpp"
 
@@ -7,9 +8,16 @@ namespace basalt {
 
 namespace {
 
+// Morsels: the committed row groups (counted when the scan starts; later ones hold only rows the snapshot
+// cannot see), then the transaction's own uncommitted rows in groups of kLocalMorsel chunks.
+constexpr idx_t kLocalMorsel = kRowGroupSize / kVectorSize;
+
 struct ScanGlobal : GlobalSourceState {
     std::atomic<idx_t> next_row_group{0};
     idx_t row_groups = 0;
+    const LocalTableStorage* local = nullptr;
+    idx_t local_morsels = 0;
+    TransactionView view;
 };
 
 struct ScanLocal : LocalSourceState {
@@ -35,9 +43,14 @@ std::string PhysicalTableScan::details() const {
     return out;
 }
 
-std::unique_ptr<GlobalSourceState> PhysicalTableScan::make_global_source_state(ExecContext&) const {
+std::unique_ptr<GlobalSourceState> PhysicalTableScan::make_global_source_state(ExecContext& context) const {
     auto g = std::make_unique<ScanGlobal>();
     g->row_groups = table_->storage->row_group_count();
+    const Transaction* transaction = context.query->transaction;
+    BASALT_ASSERT(transaction, "table scan outside a transaction");
+    g->view = transaction->view();
+    g->local = transaction->find_local_storage(table_->storage.get());
+    if (g->local) g->local_morsels = (g->local->chunk_count() + kLocalMorsel - 1) / kLocalMorsel;
     return g;
 }
 
@@ -55,7 +68,7 @@ void PhysicalTableScan::produce(ExecContext&, GlobalSourceState& gstate, LocalSo
     while (true) {
         if (!l.active) {
             l.row_group = g.next_row_group.fetch_add(1);
-            if (l.row_group >= g.row_groups) {
+            if (l.row_group >= g.row_groups + g.local_morsels) {
                 out.set_size(0);
                 return;
             }
@@ -63,10 +76,21 @@ void PhysicalTableScan::produce(ExecContext&, GlobalSourceState& gstate, LocalSo
             l.active = true;
         }
         idx_t vector_index = l.vector_index;
-        if (!table_->storage->scan(l.row_group, l.vector_index, column_ids_, l.scanned)) {
-            l.active = false;
-            continue;
+        if (l.row_group < g.row_groups) {
+            if (!table_->storage->scan(l.row_group, l.vector_index, column_ids_, l.scanned, g.view)) {
+                l.active = false;
+                continue;
+            }
+        } else {
+            idx_t chunk = (l.row_group - g.row_groups) * kLocalMorsel + l.vector_index;
+            if (l.vector_index >= kLocalMorsel || chunk >= g.local->chunk_count()) {
+                l.active = false;
+                continue;
+            }
+            l.vector_index++;
+            g.local->scan(chunk, column_ids_, l.scanned);
         }
+        if (l.scanned.size() == 0) continue;
         // Batch order follows table order so results without ORDER BY keep insertion order.
         l.batch_index = l.row_group * 1024 + vector_index;
         if (!filter_) {

@@ -4,6 +4,7 @@
 
 #include "catalog/catalog.hpp"
 #include "execution/physical_operator.hpp"
+#include "storage/transaction.hpp"
 #include "planner/expression.hpp"
 
 namespace basalt {

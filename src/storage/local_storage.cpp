@@ -1,0 +1,165 @@
+#include "storage/local_storage.hpp"
+
+#include <fmt/format.h>
+
+#include <mutex>
+
+#include "common/error.hpp"
+#include "vector/vector_operations.hpp"
+
+namespace basalt {
+
+namespace {
+
+[[noreturn]] void throw_serialization_failure() {
+    throw Error(sql_state::kSerializationFailure, "could not serialize access due to concurrent update");
+}
+
+}  // namespace
+
+LocalTableStorage::LocalTableStorage(std::shared_ptr<DataTable> table) : table_(std::move(table)) {
+    keys_.resize(table_->unique_indexes().size());
+}
+
+void LocalTableStorage::claim_key(idx_t index, const DataChunk& chunk, idx_t row, row_t local_row,
+                                  const TransactionView& view) {
+    const UniqueIndex& ix = *table_->unique_indexes()[index];
+    std::string key;
+    if (!ix.encode(chunk, row, key)) return;
+    auto duplicate = [&]() {
+        Error e(sql_state::kUniqueViolation, fmt::format("duplicate key value violates unique constraint \"{}\"", ix.name()));
+        e.set_detail(fmt::format("Key {} already exists.", ix.describe(chunk, row)));
+        throw e;
+    };
+    auto& mine = keys_[index];
+    auto it = mine.find(key);
+    if (it != mine.end() && !is_deleted(it->second - kLocalRowStart)) duplicate();
+    if (auto committed = ix.find(key)) {
+        DataTable::RowVersion v = table_->row_version(*committed);
+        bool gone = v.deleted == view.id || (v.deleted != kNotDeleted && v.deleted <= view.snapshot);
+        if (!gone) {
+            if (!view.sees_insert(v.inserted) || v.deleted != kNotDeleted) throw_serialization_failure();
+            duplicate();
+        }
+    }
+    mine[key] = local_row;
+}
+
+void LocalTableStorage::append(const DataChunk& chunk, const TransactionView& view) {
+    const auto& types = table_->types();
+    idx_t offset = 0;
+    while (offset < chunk.size()) {
+        if (chunks_.empty() || chunks_.back()->size() == kVectorSize) {
+            auto fresh = std::make_unique<DataChunk>();
+            fresh->initialize(types, kVectorSize);
+            chunks_.push_back(std::move(fresh));
+        }
+        DataChunk& dst = *chunks_.back();
+        idx_t start = dst.size();
+        idx_t n = std::min(chunk.size() - offset, kVectorSize - start);
+        // Own the bytes (invariant 1).
+        for (idx_t c = 0; c < types.size(); c++) vector_copy_owned(chunk.column(c), offset, n, dst.column(c), start);
+        dst.set_size(start + n);
+        if (!keys_.empty()) {
+            std::shared_lock guard(table_->lock());
+            for (idx_t i = 0; i < n; i++) {
+                row_t local = kLocalRowStart + row_count_ + i;
+                for (idx_t ix = 0; ix < keys_.size(); ix++) claim_key(ix, dst, start + i, local, view);
+            }
+        }
+        row_count_ += n;
+        offset += n;
+    }
+}
+
+void LocalTableStorage::delete_row(row_t row) {
+    row_t local = row - kLocalRowStart;
+    BASALT_ASSERT(local < row_count_, "local row id out of range");
+    if (deleted_.size() < row_count_) deleted_.resize(row_count_, false);
+    if (!deleted_[local]) {
+        deleted_[local] = true;
+        deleted_count_++;
+    }
+}
+
+void LocalTableStorage::scan(idx_t index, const std::vector<idx_t>& column_ids, DataChunk& out) const {
+    const DataChunk& chunk = *chunks_[index];
+    row_t base = index * kVectorSize;
+    sel_t sel[kVectorSize];
+    idx_t n = 0;
+    for (idx_t i = 0; i < chunk.size(); i++) {
+        if (!is_deleted(base + i)) sel[n++] = static_cast<sel_t>(i);
+    }
+    bool dense = n == chunk.size();
+    for (idx_t i = 0; i < column_ids.size(); i++) {
+        Vector& target = out.column(i);
+        if (column_ids[i] == kRowIdColumn) {
+            target.reset();
+            auto* ids = target.data<int64_t>();
+            for (idx_t r = 0; r < n; r++) ids[r] = static_cast<int64_t>(kLocalRowStart + base + (dense ? r : sel[r]));
+        } else if (dense) {
+            target.reference(chunk.column(column_ids[i]));
+        } else {
+            vector_gather(chunk.column(column_ids[i]), sel, n, target);
+        }
+    }
+    out.set_size(n);
+}
+
+void LocalTableStorage::validate_unique(const TransactionView& view) const {
+    const auto& indexes = table_->unique_indexes();
+    for (idx_t ix = 0; ix < keys_.size(); ix++) {
+        for (const auto& [key, local] : keys_[ix]) {
+            if (is_deleted(local - kLocalRowStart)) continue;
+            auto committed = indexes[ix]->find(key);
+            if (!committed) continue;
+            DataTable::RowVersion v = table_->row_version(*committed);
+            bool gone = v.deleted == view.id || (v.deleted != kNotDeleted && v.deleted < kTransactionIdStart);
+            if (!gone) throw_serialization_failure();
+        }
+    }
+}
+
+void LocalTableStorage::commit(txn_t commit_id) {
+    // Drop rows deleted locally, so the table receives only live rows.
+    if (deleted_count_ > 0) {
+        std::vector<std::unique_ptr<DataChunk>> kept;
+        for (idx_t c = 0; c < chunks_.size(); c++) {
+            sel_t sel[kVectorSize];
+            idx_t n = 0;
+            for (idx_t i = 0; i < chunks_[c]->size(); i++) {
+                if (!is_deleted(c * kVectorSize + i)) sel[n++] = static_cast<sel_t>(i);
+            }
+            if (n == 0) continue;
+            auto out = std::make_unique<DataChunk>();
+            out->initialize(table_->types(), kVectorSize);
+            chunk_gather(*chunks_[c], sel, n, *out);
+            kept.push_back(std::move(out));
+        }
+        chunks_ = std::move(kept);
+    }
+    // Keys by position among the rows handed over.
+    std::vector<std::vector<std::pair<std::string, row_t>>> keys(keys_.size());
+    const auto& indexes = table_->unique_indexes();
+    if (!keys_.empty()) {
+        row_t position = 0;
+        for (const auto& chunk : chunks_) {
+            for (idx_t i = 0; i < chunk->size(); i++, position++) {
+                for (idx_t ix = 0; ix < keys_.size(); ix++) {
+                    std::string key;
+                    if (indexes[ix]->encode(*chunk, i, key)) keys[ix].emplace_back(std::move(key), position);
+                }
+            }
+        }
+    }
+    row_t first = table_->append_committed(std::move(chunks_), commit_id);
+    chunks_.clear();
+    if (!keys_.empty()) {
+        std::unique_lock guard(table_->lock());
+        for (idx_t ix = 0; ix < keys.size(); ix++) {
+            for (auto& [key, position] : keys[ix]) indexes[ix]->insert(key, first + position);
+        }
+    }
+}
+
+}  // namespace basalt

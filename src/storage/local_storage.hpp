@@ -1,0 +1,56 @@
+// Rows one transaction inserted into one table and has not committed yet. Only that transaction sees them;
+// at commit they move into the table (DataTable::append_committed) in one piece.
+//   (1) Chunks are full kVectorSize-row chunks except the last, and own their string bytes, so commit can hand
+//       their buffers to the table without copying.
+//   (2) Local rows have ids kLocalRowStart + position; deleting one (UPDATE or DELETE of a row inserted in the
+//       same transaction) just marks it.
+//   (3) Unique keys are checked as rows arrive, against the transaction's own rows and the committed ones;
+//       commit checks again against what committed in between (validate_unique).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "storage/data_table.hpp"
+
+namespace basalt {
+
+class LocalTableStorage {
+public:
+    explicit LocalTableStorage(std::shared_ptr<DataTable> table);
+
+    DataTable& table() { return *table_; }
+    const std::shared_ptr<DataTable>& table_ptr() const { return table_; }
+
+    // Appends rows (columns in table order); throws 23505 on a duplicate key, 40001 when the key belongs to a
+    // row committed after view's snapshot or deleted by a transaction still running.
+    void append(const DataChunk& chunk, const TransactionView& view);
+    void delete_row(row_t row);  // a local row id (invariant 2)
+
+    idx_t chunk_count() const { return chunks_.size(); }
+    // Reads local chunk `index`, skipping deleted rows; kRowIdColumn gives local row ids.
+    void scan(idx_t index, const std::vector<idx_t>& column_ids, DataChunk& out) const;
+    idx_t live_row_count() const { return row_count_ - deleted_count_; }
+
+    // Under the table's lock at commit: throws 40001 when a key of ours committed meanwhile.
+    void validate_unique(const TransactionView& view) const;
+    // Moves the live rows into the table as committed by commit_id and indexes their keys.
+    void commit(txn_t commit_id);
+
+private:
+    // Throws when the key of row `row` of chunk is already taken (invariant 3); otherwise records it.
+    void claim_key(idx_t index, const DataChunk& chunk, idx_t row, row_t local_row, const TransactionView& view);
+    bool is_deleted(row_t local) const { return local < deleted_.size() && deleted_[local]; }
+
+    std::shared_ptr<DataTable> table_;
+    std::vector<std::unique_ptr<DataChunk>> chunks_;
+    std::vector<bool> deleted_;
+    idx_t row_count_ = 0;
+    idx_t deleted_count_ = 0;
+    // Per unique index of the table: key -> local row.
+    std::vector<std::unordered_map<std::string, row_t>> keys_;
+};
+
+}  // namespace basalt

@@ -1,0 +1,112 @@
+#include "storage/transaction.hpp"
+
+#include <mutex>
+
+#include "common/error.hpp"
+
+namespace basalt {
+
+Transaction::~Transaction() {
+    if (!finished_) manager_.rollback(*this);
+}
+
+void Transaction::touch(const std::shared_ptr<DataTable>& table) {
+    if (touched_.emplace(table.get(), table).second) table->add_pending_writer(1);
+}
+
+void Transaction::release_tables() {
+    for (auto& [raw, table] : touched_) table->add_pending_writer(-1);
+    touched_.clear();
+}
+
+LocalTableStorage& Transaction::local_storage(const std::shared_ptr<DataTable>& table) {
+    auto it = locals_.find(table.get());
+    if (it != locals_.end()) return *it->second;
+    touch(table);
+    auto& slot = locals_[table.get()];
+    slot = std::make_unique<LocalTableStorage>(table);
+    return *slot;
+}
+
+LocalTableStorage* Transaction::find_local_storage(const DataTable* table) const {
+    auto it = locals_.find(table);
+    return it == locals_.end() ? nullptr : it->second.get();
+}
+
+bool Transaction::delete_row(const std::shared_ptr<DataTable>& table, row_t row) {
+    if (row >= kLocalRowStart) {
+        local_storage(table).delete_row(row);
+        return true;
+    }
+    touch(table);
+    switch (table->delete_row(row, view_)) {
+        case DeleteResult::kDeleted: {
+            auto& entry = deletes_[table.get()];
+            entry.table = table;
+            entry.rows.push_back(row);
+            return true;
+        }
+        case DeleteResult::kAlreadyDeletedBySelf: return false;
+        case DeleteResult::kInvisible: return false;
+        case DeleteResult::kConflict:
+            throw Error(sql_state::kSerializationFailure, "could not serialize access due to concurrent update");
+    }
+    return false;
+}
+
+std::unique_ptr<Transaction> TransactionManager::begin() {
+    std::lock_guard guard(active_mutex_);
+    txn_t snapshot = last_committed_.load(std::memory_order_acquire);
+    active_snapshots_.insert(snapshot);
+    return std::make_unique<Transaction>(*this, snapshot, next_transaction_id_++);
+}
+
+txn_t TransactionManager::oldest_active_snapshot() const {
+    std::lock_guard guard(active_mutex_);
+    return active_snapshots_.empty() ? last_committed() : *active_snapshots_.begin();
+}
+
+void TransactionManager::finish(Transaction& transaction) {
+    transaction.release_tables();
+    transaction.finished_ = true;
+    std::lock_guard guard(active_mutex_);
+    auto it = active_snapshots_.find(transaction.snapshot());
+    if (it != active_snapshots_.end()) active_snapshots_.erase(it);
+}
+
+txn_t TransactionManager::commit(Transaction& transaction) {
+    if (!transaction.has_changes()) {
+        finish(transaction);
+        return 0;
+    }
+    txn_t commit_id = 0;
+    try {
+        std::lock_guard guard(commit_mutex_);
+        for (const auto& [raw, local] : transaction.locals_) {
+            std::shared_lock table_guard(local->table().lock());
+            local->validate_unique(transaction.view());
+        }
+        commit_id = last_committed_.load(std::memory_order_relaxed) + 1;
+        if (on_commit) on_commit(transaction, commit_id);
+        for (auto& [raw, local] : transaction.locals_) local->commit(commit_id);
+        for (auto& [raw, entry] : transaction.deletes_) entry.table->commit_deletes(entry.rows, commit_id);
+        last_committed_.store(commit_id, std::memory_order_release);
+    } catch (...) {
+        rollback(transaction);
+        throw;
+    }
+    transaction.locals_.clear();
+    transaction.deletes_.clear();
+    finish(transaction);
+    return commit_id;
+}
+
+void TransactionManager::rollback(Transaction& transaction) {
+    if (transaction.finished_) return;
+    for (auto& [raw, entry] : transaction.deletes_) entry.table->rollback_deletes(entry.rows, transaction.id());
+    transaction.deletes_.clear();
+    transaction.locals_.clear();
+    finish(transaction);
+}
+
+}  // namespace basalt

@@ -1,0 +1,89 @@
+// Transactions with snapshot isolation. A transaction reads the commits up to its snapshot plus its own
+// changes; its inserts wait in LocalTableStorage and its deletes mark rows (DataTable invariant 2).
+//   (1) Commits are serialized by the manager: a commit takes the next commit id, validates unique keys,
+//       calls the commit hook (the write-ahead log), then applies inserts and deletes and publishes the id.
+//       Readers take the last published id as their snapshot, so they never see half a commit.
+//   (2) Write-write conflicts are found when the second writer touches the row (DataTable::delete_row) or a
+//       key (LocalTableStorage); the later transaction gets 40001 and must roll back.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <vector>
+
+#include "storage/local_storage.hpp"
+
+namespace basalt {
+
+class TransactionManager;
+
+class Transaction {
+public:
+    Transaction(TransactionManager& manager, txn_t snapshot, txn_t id) : manager_(manager), view_{snapshot, id} {}
+    ~Transaction();
+
+    const TransactionView& view() const { return view_; }
+    txn_t snapshot() const { return view_.snapshot; }
+    txn_t id() const { return view_.id; }
+
+    // The transaction's pending inserts into table (created on first use); nullptr from find when none.
+    LocalTableStorage& local_storage(const std::shared_ptr<DataTable>& table);
+    LocalTableStorage* find_local_storage(const DataTable* table) const;
+    // Deletes a row this transaction sees (committed or its own); false when it was already deleted by this
+    // transaction. Throws 40001 on a write-write conflict.
+    bool delete_row(const std::shared_ptr<DataTable>& table, row_t row);
+
+    bool has_changes() const { return !locals_.empty() || !deletes_.empty(); }
+
+    struct TableDeletes {
+        std::shared_ptr<DataTable> table;
+        std::vector<row_t> rows;
+    };
+    const std::map<const DataTable*, std::unique_ptr<LocalTableStorage>>& local_storages() const { return locals_; }
+    const std::map<const DataTable*, TableDeletes>& deletes() const { return deletes_; }
+
+private:
+    friend class TransactionManager;
+    void touch(const std::shared_ptr<DataTable>& table);
+    void release_tables();
+
+    TransactionManager& manager_;
+    TransactionView view_;
+    std::map<const DataTable*, std::unique_ptr<LocalTableStorage>> locals_;
+    std::map<const DataTable*, TableDeletes> deletes_;
+    std::map<const DataTable*, std::shared_ptr<DataTable>> touched_;  // tables with pending changes
+    bool finished_ = false;
+};
+
+class TransactionManager {
+public:
+    std::unique_ptr<Transaction> begin();
+    // Makes the transaction's changes visible atomically (invariant 1); returns the commit id (0 when it
+    // changed nothing). On an error (40001, or the hook's) the transaction is rolled back and the error thrown.
+    txn_t commit(Transaction& transaction);
+    void rollback(Transaction& transaction);
+
+    txn_t last_committed() const { return last_committed_.load(std::memory_order_acquire); }
+    // The oldest snapshot a running transaction reads (versions older than it may be cleaned up).
+    txn_t oldest_active_snapshot() const;
+
+    // Called under the commit lock with the commit id, before the changes are applied: the write-ahead log
+    // makes the commit durable here. Throwing aborts the commit.
+    std::function<void(const Transaction&, txn_t)> on_commit;
+
+private:
+    friend class Transaction;
+    void finish(Transaction& transaction);
+
+    std::mutex commit_mutex_;
+    mutable std::mutex active_mutex_;
+    std::multiset<txn_t> active_snapshots_;
+    std::atomic<txn_t> last_committed_{0};
+    std::atomic<txn_t> next_transaction_id_{kTransactionIdStart};
+};
+
+}  // namespace basalt
