@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc)
 export CCACHE_BASEDIR ?= $(CURDIR)
 export CCACHE_NOHASHDIR ?= true
 
-.PHONY: all deps build build-sanitize demo test test-sanitize bench clean
+.PHONY: all deps build build-sanitize demo test test-long test-sanitize bench clean
 
 all: build
 
@@ -27,6 +27,10 @@ demo: build
 
 test: build
 	bash scripts/run-tests.sh $(BUILD)
+
+# The long mode of the storage tests: 200 crash trials.
+test-long: build
+	CRASH_TRIALS=200 bash scripts/run-tests.sh $(BUILD)
 
 test-sanitize: build-sanitize
 	BASALT_SANITIZED=1 bash scripts/run-tests.sh $(SANITIZE_BUILD)

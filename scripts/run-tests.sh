@@ -49,6 +49,8 @@ if [ -d "$SHARED/sf0.1" ]; then
 else
     echo "=== TPC-H SF0.1: skipped (no ../shared/data/tpch beside the checkout)"
 fi
+# Storage: SIGKILL crash trials (CRASH_TRIALS, default 12 here; `make test-long` runs 200).
+run_suite "storage: crash test" "$PY" tests/storage/crash_test.py "$BUILD/basalt" --trials "${CRASH_TRIALS:-12}"
 for t in tests/cli/*.sh; do
     [ -e "$t" ] || continue
     run_suite "cli: $(basename "$t" .sh)" bash "$t" "$BUILD/basalt"

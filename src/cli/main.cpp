@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "cli/shell.hpp"
+#include "common/error.hpp"
 #include "io/io_extensions.hpp"
 #include "io/tpch/tpch_generator.hpp"
 
@@ -113,12 +114,14 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
-    if (!db.empty()) {
-        std::cerr << "basalt: --db: on-disk databases are not implemented yet (storage is issue 4); run without --db for an "
-                     "in-memory database\n";
-        return 2;
+    std::unique_ptr<Database> opened;
+    try {
+        opened = std::make_unique<Database>(threads, db);
+    } catch (const Error& e) {
+        std::cerr << "basalt: " << e.what() << " (SQLSTATE " << e.sql_state() << ")\n";
+        return 1;
     }
-    Database database(threads);
+    Database& database = *opened;
     install_io_extensions(database);
     Connection connection(database);
     bool ok = true;
@@ -138,11 +141,6 @@ int main(int argc, char** argv) {
         if (!ok && !interactive) break;
     }
     if (interactive || (actions.empty() && isatty(STDIN_FILENO))) return run_shell(connection, format);
-    if (actions.empty()) {
-        // SQL on standard input.
-        std::stringstream ss;
-        ss << std::cin.rdbuf();
-        ok = run_sql(connection, ss.str(), format, false);
-    }
+    if (actions.empty()) return run_stream(connection, std::cin, format);  // SQL on standard input
     return ok ? 0 : 1;
 }

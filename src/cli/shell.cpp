@@ -40,8 +40,6 @@ bool run_sql(Connection& connection, const std::string& sql, OutputFormat format
     }
 }
 
-namespace {
-
 // True when buf holds a complete statement: ends with ';' outside quotes and comments.
 bool statement_complete(const std::string& buf) {
     bool in_single = false, in_double = false, in_line_comment = false;
@@ -83,6 +81,24 @@ bool statement_complete(const std::string& buf) {
     }
     return last == ';' && !in_single && !in_double && block_comment == 0;
 }
+
+int run_stream(Connection& connection, std::istream& in, OutputFormat format) {
+    std::string buffer, line;
+    while (std::getline(in, line)) {
+        buffer += line;
+        buffer += '\n';
+        if (!statement_complete(buffer)) continue;
+        bool ok = run_sql(connection, buffer, format, false);
+        std::cout.flush();
+        if (!ok) return 1;
+        buffer.clear();
+    }
+    bool blank = buffer.find_first_not_of(" \t\r\n") == std::string::npos;
+    if (!blank && !run_sql(connection, buffer, format, false)) return 1;
+    return 0;
+}
+
+namespace {
 
 void describe(Connection& connection, const std::string& arg, OutputFormat format) {
     if (arg.empty()) {

@@ -1,6 +1,8 @@
 // The interactive shell: line editing and history (libedit), multi-line statements, backslash commands.
 #pragma once
 
+#include <istream>
+
 #include "cli/result_printer.hpp"
 #include "main/connection.hpp"
 
@@ -9,5 +11,11 @@ namespace basalt {
 // Runs SQL text, printing results or the error; returns false when a statement failed.
 bool run_sql(Connection& connection, const std::string& sql, OutputFormat format, bool timing);
 int run_shell(Connection& connection, OutputFormat format);
+// True when buf ends with ';' outside quotes and comments (a statement is complete).
+bool statement_complete(const std::string& buf);
+// Runs statements from a stream (standard input that is not a terminal) one at a time as they arrive,
+// flushing each result, so a pipe sees every result before the next statement is read. Stops at the first
+// error (exit code 1).
+int run_stream(Connection& connection, std::istream& in, OutputFormat format);
 
 }  // namespace basalt

@@ -158,6 +158,23 @@ QueryResult Connection::execute_transaction_control(const Statement& s) {
 }
 
 QueryResult Connection::dispatch(const Statement& s) {
+    QueryResult result = dispatch_kind(s);
+    switch (s.kind) {
+        // Schema changes go to the log as their SQL text (CREATE TABLE AS logs its own definition instead, and
+        // its rows with its commit; CALL logs the statements and rows it produces).
+        case StatementKind::kCreateTable:
+        case StatementKind::kCreateView:
+        case StatementKind::kCreateSchema:
+        case StatementKind::kDrop:
+        case StatementKind::kAlterTable:
+        case StatementKind::kRenameTable:
+        case StatementKind::kRenameColumn: database_.log_schema_change(s.text); break;
+        default: break;
+    }
+    return result;
+}
+
+QueryResult Connection::dispatch_kind(const Statement& s) {
     switch (s.kind) {
         case StatementKind::kSelect: return execute_select(s);
         case StatementKind::kExplain: return execute_explain(s);
@@ -255,6 +272,16 @@ QueryResult Connection::execute_set(const Statement& s) {
             if (n < 1 || n > 1024) throw Error(sql_state::kInvalidParameterValue, "threads must be between 1 and 1024");
             settings_.threads = n;
         }
+    } else if (name == "synchronous" || name == "synchronous_commit") {
+        std::string lower;
+        for (char c : value) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (s.reset || lower == "full" || lower == "on" || lower == "true" || lower == "1") {
+            database_.set_synchronous(true);
+        } else if (lower == "off" || lower == "false" || lower == "0") {
+            database_.set_synchronous(false);
+        } else {
+            throw Error(sql_state::kInvalidParameterValue, fmt::format("invalid value for parameter \"{}\": \"{}\" (use full or off)", name, value));
+        }
     } else if (name == "timezone") {
         std::string lower;
         for (char c : value) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -266,7 +293,7 @@ QueryResult Connection::execute_set(const Statement& s) {
         static const char* kAccepted[] = {"client_encoding", "datestyle", "extra_float_digits", "search_path", "application_name",
                                           "statement_timeout", "intervalstyle", "client_min_messages", "memory_limit",
                                           "lock_timeout", "idle_in_transaction_session_timeout", "standard_conforming_strings",
-                                          "bytea_output", "default_transaction_isolation", "synchronous_commit", "jit",
+                                          "bytea_output", "default_transaction_isolation", "jit",
                                           "max_parallel_workers_per_gather", "enable_seqscan", "work_mem"};
         bool known = false;
         for (const char* k : kAccepted) known = known || name == k;

@@ -22,6 +22,9 @@ struct Settings {
     std::map<std::string, std::string> values;  // every SET parameter, for SHOW
 };
 
+// CREATE TABLE text that recreates a table's definition (columns, defaults, constraints).
+std::string table_definition_sql(const TableEntry& table);
+
 class Connection {
 public:
     explicit Connection(Database& database);
@@ -45,6 +48,7 @@ public:
 
 private:
     QueryResult dispatch(const Statement& s);
+    QueryResult dispatch_kind(const Statement& s);
     QueryResult execute_transaction_control(const Statement& s);
     QueryResult execute_update(const Statement& s);
     QueryResult execute_delete(const Statement& s);

@@ -24,6 +24,15 @@ void require_no_pending_writers(const TableEntry& table, const char* action) {
     }
 }
 
+std::string quote_name(const std::string& name) {
+    std::string out = "\"";
+    for (char c : name) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
 QueryResult tag(const char* t) {
     QueryResult r;
     r.command_tag = t;
@@ -31,6 +40,24 @@ QueryResult tag(const char* t) {
 }
 
 }  // namespace
+
+std::string table_definition_sql(const TableEntry& table) {
+    std::string sql = "CREATE TABLE " + quote_name(table.schema) + "." + quote_name(table.name) + " (";
+    for (size_t i = 0; i < table.columns.size(); i++) {
+        const auto& c = table.columns[i];
+        if (i > 0) sql += ", ";
+        sql += quote_name(c.name) + " " + c.type.to_string();
+        if (c.not_null) sql += " NOT NULL";
+        if (!c.default_sql.empty()) sql += " DEFAULT " + c.default_sql;
+    }
+    for (const auto& u : table.unique_constraints) {
+        sql += ", CONSTRAINT " + quote_name(u.name) + (u.primary ? " PRIMARY KEY (" : " UNIQUE (");
+        for (size_t i = 0; i < u.columns.size(); i++) sql += (i ? ", " : "") + quote_name(table.columns[u.columns[i]].name);
+        sql += ")";
+    }
+    for (const auto& c : table.checks) sql += ", CONSTRAINT " + quote_name(c.name) + " CHECK (" + c.sql + ")";
+    return sql + ")";
+}
 
 QueryResult Connection::execute_create_table(const Statement& s) {
     Catalog& catalog = database_.catalog();
@@ -178,6 +205,7 @@ QueryResult Connection::execute_create_table_as(const Statement& s) {
     for (idx_t i = 0; i < types.size(); i++) all.push_back(i);
     idx_t n = s.reset ? 0 : append_rows(*table, all, rows);
     catalog.create_table(table, false);
+    database_.log_schema_change(table_definition_sql(*table));
     QueryResult r;
     r.command_tag = fmt::format("SELECT {}", n);
     return r;

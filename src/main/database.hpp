@@ -13,6 +13,7 @@
 #include "common/task_scheduler.hpp"
 #include "main/query_result.hpp"
 #include "parser/ast.hpp"
+#include "storage/binary_io.hpp"
 #include "storage/transaction.hpp"
 
 namespace basalt {
@@ -25,9 +26,13 @@ struct StatementExtensions {
     std::function<QueryResult(Connection&, const Statement&)> call;
 };
 
+class WriteAheadLog;
+
 class Database {
 public:
-    explicit Database(int threads = 0);
+    // directory empty: in memory. Otherwise the database lives in that directory (created if missing), which
+    // one process at a time may open; committed work is replayed from its log.
+    explicit Database(int threads = 0, const std::string& directory = "");
     ~Database();
 
     Catalog& catalog() { return catalog_; }
@@ -38,12 +43,29 @@ public:
     // catalog or a table's columns change under it. Data changes are isolated by MVCC, not by this lock.
     std::shared_mutex& statement_lock() { return statement_lock_; }
 
+    bool persistent() const { return log_ != nullptr; }
+    const std::string& directory() const { return directory_; }
+    // Records a schema change (its SQL text) in the log, durably; nothing in memory or while replaying.
+    void log_schema_change(const std::string& sql);
+    // synchronous = full (commits wait for the disk) or off (bulk loads; a power loss may lose recent commits).
+    void set_synchronous(bool full) { synchronous_ = full; }
+    bool synchronous() const { return synchronous_; }
+
 private:
+    void open_directory();
+    void log_commit(const Transaction& transaction, txn_t commit_id);
+    void replay_record(BinaryReader& record, Connection& connection);
+
     Catalog catalog_;
     std::unique_ptr<TaskScheduler> scheduler_;
     StatementExtensions extensions_;
     TransactionManager transactions_;
     std::shared_mutex statement_lock_;
+    std::string directory_;
+    int lock_fd_ = -1;
+    std::unique_ptr<WriteAheadLog> log_;
+    bool replaying_ = false;
+    std::atomic<bool> synchronous_{true};
 };
 
 }  // namespace basalt

@@ -56,6 +56,19 @@ DataTable::Segment* DataTable::locate(row_t row, idx_t& offset) const {
 row_t DataTable::append_committed(std::vector<std::unique_ptr<DataChunk>> chunks, txn_t commit_id) {
     std::unique_lock guard(lock_);
     row_t first = row_count_;
+    // Keys by position among the appended rows, encoded before the chunks' buffers move into segments.
+    std::vector<std::vector<std::pair<std::string, row_t>>> keys(indexes_.size());
+    if (!indexes_.empty()) {
+        row_t position = 0;
+        for (const auto& chunk : chunks) {
+            for (idx_t i = 0; i < chunk->size(); i++, position++) {
+                for (idx_t ix = 0; ix < indexes_.size(); ix++) {
+                    std::string key;
+                    if (indexes_[ix]->encode(*chunk, i, key)) keys[ix].emplace_back(std::move(key), position);
+                }
+            }
+        }
+    }
     for (auto& chunk_ptr : chunks) {
         DataChunk& chunk = *chunk_ptr;
         if (chunk.size() == 0) continue;
@@ -91,6 +104,9 @@ row_t DataTable::append_committed(std::vector<std::unique_ptr<DataChunk>> chunks
             row_count_ += n;
             offset += n;
         }
+    }
+    for (idx_t ix = 0; ix < keys.size(); ix++) {
+        for (auto& [key, position] : keys[ix]) indexes_[ix]->insert(key, first + position);
     }
     return first;
 }
@@ -153,6 +169,22 @@ DeleteResult DataTable::delete_row(row_t row, const TransactionView& view) {
     if (slot != kNotDeleted) return slot <= view.snapshot ? DeleteResult::kInvisible : DeleteResult::kConflict;
     slot = view.id;
     return DeleteResult::kDeleted;
+}
+
+bool DataTable::replay_deletes(const std::vector<row_t>& rows, txn_t commit_id) {
+    std::unique_lock guard(lock_);
+    for (row_t row : rows) {
+        idx_t offset = 0;
+        Segment* segment = locate(row, offset);
+        if (!segment) return false;
+        if (!segment->deleted) {
+            segment->deleted = std::make_unique<txn_t[]>(kVectorSize);
+            std::fill_n(segment->deleted.get(), kVectorSize, kNotDeleted);
+        }
+        if (segment->deleted[offset] == kNotDeleted) deleted_count_++;
+        segment->deleted[offset] = commit_id;
+    }
+    return true;
 }
 
 void DataTable::commit_deletes(const std::vector<row_t>& rows, txn_t commit_id) {

@@ -43,12 +43,15 @@ public:
     bool scan(idx_t row_group, idx_t& vector_index, const std::vector<idx_t>& column_ids, DataChunk& out,
               const TransactionView& view) const;
 
-    // Appends rows as committed by commit_id, taking the chunks' buffers where it can. Returns the first row id.
+    // Appends rows as committed by commit_id, taking the chunks' buffers where it can, and indexes their keys.
+    // The same chunks always give the same row ids (log replay relies on it). Returns the first row id.
     row_t append_committed(std::vector<std::unique_ptr<DataChunk>> chunks, txn_t commit_id);
 
     // Marks a committed row deleted by the transaction of view (invariant 2).
     DeleteResult delete_row(row_t row, const TransactionView& view);
     void commit_deletes(const std::vector<row_t>& rows, txn_t commit_id);
+    // Log replay: marks rows deleted by commit_id; false when a row does not exist.
+    bool replay_deletes(const std::vector<row_t>& rows, txn_t commit_id);
     void rollback_deletes(const std::vector<row_t>& rows, txn_t transaction_id);
 
     // What view knows of a row: whether it sees it inserted and whether it sees it deleted.

@@ -120,46 +120,30 @@ void LocalTableStorage::validate_unique(const TransactionView& view) const {
     }
 }
 
+void LocalTableStorage::prepare_commit() {
+    if (deleted_count_ == 0) return;
+    std::vector<std::unique_ptr<DataChunk>> kept;
+    for (idx_t c = 0; c < chunks_.size(); c++) {
+        sel_t sel[kVectorSize];
+        idx_t n = 0;
+        for (idx_t i = 0; i < chunks_[c]->size(); i++) {
+            if (!is_deleted(c * kVectorSize + i)) sel[n++] = static_cast<sel_t>(i);
+        }
+        if (n == 0) continue;
+        auto out = std::make_unique<DataChunk>();
+        out->initialize(table_->types(), kVectorSize);
+        chunk_gather(*chunks_[c], sel, n, *out);
+        kept.push_back(std::move(out));
+    }
+    chunks_ = std::move(kept);
+    deleted_.clear();
+    deleted_count_ = 0;
+}
+
 void LocalTableStorage::commit(txn_t commit_id) {
-    // Drop rows deleted locally, so the table receives only live rows.
-    if (deleted_count_ > 0) {
-        std::vector<std::unique_ptr<DataChunk>> kept;
-        for (idx_t c = 0; c < chunks_.size(); c++) {
-            sel_t sel[kVectorSize];
-            idx_t n = 0;
-            for (idx_t i = 0; i < chunks_[c]->size(); i++) {
-                if (!is_deleted(c * kVectorSize + i)) sel[n++] = static_cast<sel_t>(i);
-            }
-            if (n == 0) continue;
-            auto out = std::make_unique<DataChunk>();
-            out->initialize(table_->types(), kVectorSize);
-            chunk_gather(*chunks_[c], sel, n, *out);
-            kept.push_back(std::move(out));
-        }
-        chunks_ = std::move(kept);
-    }
-    // Keys by position among the rows handed over.
-    std::vector<std::vector<std::pair<std::string, row_t>>> keys(keys_.size());
-    const auto& indexes = table_->unique_indexes();
-    if (!keys_.empty()) {
-        row_t position = 0;
-        for (const auto& chunk : chunks_) {
-            for (idx_t i = 0; i < chunk->size(); i++, position++) {
-                for (idx_t ix = 0; ix < keys_.size(); ix++) {
-                    std::string key;
-                    if (indexes[ix]->encode(*chunk, i, key)) keys[ix].emplace_back(std::move(key), position);
-                }
-            }
-        }
-    }
-    row_t first = table_->append_committed(std::move(chunks_), commit_id);
+    prepare_commit();
+    table_->append_committed(std::move(chunks_), commit_id);
     chunks_.clear();
-    if (!keys_.empty()) {
-        std::unique_lock guard(table_->lock());
-        for (idx_t ix = 0; ix < keys.size(); ix++) {
-            for (auto& [key, position] : keys[ix]) indexes[ix]->insert(key, first + position);
-        }
-    }
 }
 
 }  // namespace basalt

@@ -30,13 +30,17 @@ public:
     void delete_row(row_t row);  // a local row id (invariant 2)
 
     idx_t chunk_count() const { return chunks_.size(); }
+    const DataChunk& chunk(idx_t index) const { return *chunks_[index]; }
     // Reads local chunk `index`, skipping deleted rows; kRowIdColumn gives local row ids.
     void scan(idx_t index, const std::vector<idx_t>& column_ids, DataChunk& out) const;
     idx_t live_row_count() const { return row_count_ - deleted_count_; }
 
     // Under the table's lock at commit: throws 40001 when a key of ours committed meanwhile.
     void validate_unique(const TransactionView& view) const;
-    // Moves the live rows into the table as committed by commit_id and indexes their keys.
+    // At commit, first: drops the rows deleted locally, so chunks hold exactly the rows the table will get
+    // (the commit's log record is written from them).
+    void prepare_commit();
+    // Moves the rows into the table as committed by commit_id (which indexes their keys).
     void commit(txn_t commit_id);
 
 private:

@@ -61,6 +61,10 @@ std::unique_ptr<Transaction> TransactionManager::begin() {
     return std::make_unique<Transaction>(*this, snapshot, next_transaction_id_++);
 }
 
+void TransactionManager::restore_last_committed(txn_t commit_id) {
+    if (commit_id > last_committed_.load()) last_committed_.store(commit_id, std::memory_order_release);
+}
+
 txn_t TransactionManager::oldest_active_snapshot() const {
     std::lock_guard guard(active_mutex_);
     return active_snapshots_.empty() ? last_committed() : *active_snapshots_.begin();
@@ -86,6 +90,7 @@ txn_t TransactionManager::commit(Transaction& transaction) {
             std::shared_lock table_guard(local->table().lock());
             local->validate_unique(transaction.view());
         }
+        for (auto& [raw, local] : transaction.locals_) local->prepare_commit();
         commit_id = last_committed_.load(std::memory_order_relaxed) + 1;
         if (on_commit) on_commit(transaction, commit_id);
         for (auto& [raw, local] : transaction.locals_) local->commit(commit_id);

@@ -68,6 +68,8 @@ public:
     void rollback(Transaction& transaction);
 
     txn_t last_committed() const { return last_committed_.load(std::memory_order_acquire); }
+    // Log replay: commits up to commit_id happened before this process started.
+    void restore_last_committed(txn_t commit_id);
     // The oldest snapshot a running transaction reads (versions older than it may be cleaned up).
     txn_t oldest_active_snapshot() const;
 
