@@ -123,6 +123,12 @@ std::vector<std::shared_ptr<TableEntry>> Catalog::all_tables() {
     return out;
 }
 
+std::vector<std::string> Catalog::schema_names() const {
+    std::vector<std::string> out;
+    for (const auto& [name, _] : schemas_) out.push_back(name);
+    return out;
+}
+
 std::vector<std::shared_ptr<ViewEntry>> Catalog::all_views() {
     std::vector<std::shared_ptr<ViewEntry>> out;
     for (auto& [_, s] : schemas_) {

@@ -76,6 +76,7 @@ public:
     void drop_view(const std::string& schema, const std::string& name, bool if_exists);
     void rename_table(const std::string& schema, const std::string& name, const std::string& new_name);
     std::vector<std::shared_ptr<TableEntry>> all_tables();
+    std::vector<std::string> schema_names() const;
     std::vector<std::shared_ptr<ViewEntry>> all_views();
 
 private:

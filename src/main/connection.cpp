@@ -56,6 +56,7 @@ bool is_schema_change(StatementKind kind) {
         case StatementKind::kAlterTable:
         case StatementKind::kRenameTable:
         case StatementKind::kRenameColumn:
+        case StatementKind::kCheckpoint:
         case StatementKind::kCall: return true;
         default: return false;
     }
@@ -69,6 +70,7 @@ const char* statement_name(StatementKind kind) {
         case StatementKind::kCreateSchema: return "CREATE SCHEMA";
         case StatementKind::kDrop: return "DROP";
         case StatementKind::kCall: return "CALL";
+        case StatementKind::kCheckpoint: return "CHECKPOINT";
         default: return "ALTER TABLE";
     }
 }
@@ -117,6 +119,11 @@ QueryResult Connection::execute(const Statement& s) {
         if (!explicit_transaction_) {
             auto finished = std::move(transaction_);
             database_.transactions().commit(*finished);
+            if (database_.wants_checkpoint()) {
+                if (shared.owns_lock()) shared.unlock();
+                if (exclusive.owns_lock()) exclusive.unlock();
+                checkpoint_if_needed();
+            }
         }
         return result;
     } catch (...) {
@@ -127,6 +134,38 @@ QueryResult Connection::execute(const Statement& s) {
             database_.transactions().rollback(*failed);
         }
         throw;
+    }
+}
+
+// "64MB", "1.5GB", "512kB", "1000": PostgreSQL-style sizes (units of 1024).
+static uint64_t parse_byte_size(const std::string& text, const std::string& name) {
+    size_t end = 0;
+    double number = 0;
+    try {
+        number = std::stod(text, &end);
+    } catch (const std::exception&) {
+        end = 0;
+    }
+    std::string unit;
+    for (size_t i = end; i < text.size(); i++) {
+        if (!std::isspace(static_cast<unsigned char>(text[i]))) unit += static_cast<char>(std::tolower(static_cast<unsigned char>(text[i])));
+    }
+    double scale = unit.empty() || unit == "b" ? 1 : unit == "kb" ? 1024.0 : unit == "mb" ? 1048576.0 : unit == "gb" ? 1073741824.0
+                                                 : unit == "tb" ? 1099511627776.0 : -1;
+    if (end == 0 || scale < 0 || !(number >= 0) || number * scale > 1e18) {
+        throw Error(sql_state::kInvalidParameterValue,
+                    fmt::format("invalid value for parameter \"{}\": \"{}\" (a size such as 512MB or 4GB)", name, text));
+    }
+    return static_cast<uint64_t>(number * scale);
+}
+
+void Connection::checkpoint_if_needed() {
+    if (!database_.wants_checkpoint()) return;
+    std::unique_lock<std::shared_mutex> exclusive(database_.statement_lock());
+    try {
+        if (database_.wants_checkpoint()) database_.checkpoint();  // another session may have done it meanwhile
+    } catch (const Error&) {
+        // The commit is already durable in the log; the checkpoint is retried after the next commit.
     }
 }
 
@@ -153,6 +192,7 @@ QueryResult Connection::execute_transaction_control(const Statement& s) {
         std::shared_lock<std::shared_mutex> shared(database_.statement_lock());
         database_.transactions().commit(*finished);  // 40001 here rolls back and ends the block
     }
+    checkpoint_if_needed();
     r.command_tag = "COMMIT";
     return r;
 }
@@ -204,6 +244,12 @@ QueryResult Connection::dispatch_kind(const Statement& s) {
         case StatementKind::kSet: return execute_set(s);
         case StatementKind::kShow: return execute_show(s);
         case StatementKind::kTransaction: return execute_transaction_control(s);
+        case StatementKind::kCheckpoint: {
+            database_.checkpoint();
+            QueryResult r;
+            r.command_tag = "CHECKPOINT";
+            return r;
+        }
     }
     throw Error(sql_state::kFeatureNotSupported, "statement not supported");
 }
@@ -282,6 +328,25 @@ QueryResult Connection::execute_set(const Statement& s) {
         } else {
             throw Error(sql_state::kInvalidParameterValue, fmt::format("invalid value for parameter \"{}\": \"{}\" (use full or off)", name, value));
         }
+    } else if (name == "compression") {
+        std::string lower;
+        for (char c : value) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (s.reset || lower == "zstd") {
+            database_.set_compression(Compression::kZstd);
+        } else if (lower == "lz4") {
+            database_.set_compression(Compression::kLz4);
+        } else if (lower == "none" || lower == "uncompressed") {
+            database_.set_compression(Compression::kNone);
+        } else {
+            throw Error(sql_state::kInvalidParameterValue, fmt::format("invalid value for parameter \"compression\": \"{}\" (use zstd, lz4 or none)", value));
+        }
+    } else if (name == "memory_limit" || name == "checkpoint_threshold") {
+        uint64_t bytes = s.reset ? (name == "memory_limit" ? database_.buffer_cache().limit() : 64ull << 20) : parse_byte_size(value, name);
+        if (name == "memory_limit") {
+            database_.buffer_cache().set_limit(bytes);
+        } else {
+            database_.set_checkpoint_threshold(bytes);
+        }
     } else if (name == "timezone") {
         std::string lower;
         for (char c : value) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -291,7 +356,7 @@ QueryResult Connection::execute_set(const Statement& s) {
     } else {
         // PostgreSQL session parameters that clients set on connect are accepted and remembered.
         static const char* kAccepted[] = {"client_encoding", "datestyle", "extra_float_digits", "search_path", "application_name",
-                                          "statement_timeout", "intervalstyle", "client_min_messages", "memory_limit",
+                                          "statement_timeout", "intervalstyle", "client_min_messages",
                                           "lock_timeout", "idle_in_transaction_session_timeout", "standard_conforming_strings",
                                           "bytea_output", "default_transaction_isolation", "jit",
                                           "max_parallel_workers_per_gather", "enable_seqscan", "work_mem"};

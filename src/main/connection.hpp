@@ -50,6 +50,8 @@ private:
     QueryResult dispatch(const Statement& s);
     QueryResult dispatch_kind(const Statement& s);
     QueryResult execute_transaction_control(const Statement& s);
+    // Folds the log into column files once it has grown past the threshold (after a commit, outside locks).
+    void checkpoint_if_needed();
     QueryResult execute_update(const Statement& s);
     QueryResult execute_delete(const Statement& s);
     QueryResult execute_truncate(const Statement& s);

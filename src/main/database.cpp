@@ -1,9 +1,11 @@
-// The database and its directory: opening (lock, log replay) and writing log records for commits and schema
-// changes. Layout of a database directory:
-//   basalt.lock   held (flock) by the process that has the database open
-//   wal.log       the write-ahead log (storage/write_ahead_log.hpp): schema changes as SQL text, commits as
-//                 the rows they appended (in the exact chunks appended, so replay rebuilds the same row ids)
-//                 and the row ids they deleted
+// The database and its directory: opening (lock, manifest, log replay) and writing log records for commits
+// and schema changes; checkpoints are in database_checkpoint.cpp. Layout of a database directory:
+//   basalt.lock          held (flock) by the process that has the database open
+//   manifest-<N>.bsm     the last checkpoint: catalog, and per table its column files and row versions
+//   data/<n>.bcol        column files (storage/row_group_file.hpp), one per row group, never changed
+//   wal-<N>.log          the write-ahead log since checkpoint N (storage/write_ahead_log.hpp): schema
+//                        changes as SQL text, commits as the rows they appended (in the exact chunks appended,
+//                        so replay rebuilds the same row ids) and the row ids they deleted
 #include "main/database.hpp"
 
 #include <fcntl.h>
@@ -39,10 +41,22 @@ std::shared_ptr<TableEntry> table_of(Catalog& catalog, const DataTable* storage)
 Database::Database(int threads, const std::string& directory) : directory_(directory) {
     if (threads <= 0) threads = TaskScheduler::default_thread_count();
     scheduler_ = std::make_unique<TaskScheduler>(threads);
+    // The default memory limit for cached column blocks: half of physical memory.
+    size_t pages = static_cast<size_t>(::sysconf(_SC_PHYS_PAGES)), page = static_cast<size_t>(::sysconf(_SC_PAGE_SIZE));
+    cache_ = std::make_unique<BufferCache>(pages > 0 && page > 0 ? pages * page / 2 : size_t{1} << 30);
     if (!directory_.empty()) open_directory();
 }
 
 Database::~Database() {
+    // A clean close folds the log into column files, so the next open reads them instead of replaying.
+    if (log_ && log_->size() > 8) {
+        try {
+            std::unique_lock guard(statement_lock_);
+            checkpoint();
+        } catch (const std::exception&) {
+            // The log still holds everything; the next open replays it.
+        }
+    }
     log_.reset();
     if (lock_fd_ >= 0) ::close(lock_fd_);
 }
@@ -61,14 +75,26 @@ void Database::open_directory() {
     if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
         throw Error(sql_state::kObjectInUse, fmt::format("database directory \"{}\" is in use by another process", directory_));
     }
-    auto log = std::make_unique<WriteAheadLog>(directory_ + "/wal.log");
+    std::filesystem::create_directories(directory_ + "/data", ec);
+    // The newest manifest is the state; an older one left behind by a crash during cleanup is ignored.
+    uint64_t newest = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(directory_)) {
+        std::string name = entry.path().filename().string();
+        if (name.starts_with("manifest-") && name.ends_with(".bsm")) {
+            newest = std::max<uint64_t>(newest, std::strtoull(name.c_str() + 9, nullptr, 10));
+        }
+    }
     replaying_ = true;
     {
         Connection connection(*this);
+        if (newest > 0) load_manifest(fmt::format("{}/manifest-{:08}.bsm", directory_, newest), connection);
+        checkpoint_seq_ = newest;
+        auto log = std::make_unique<WriteAheadLog>(fmt::format("{}/wal-{:08}.log", directory_, checkpoint_seq_));
         log->replay([&](BinaryReader& record) { replay_record(record, connection); });
+        log_ = std::move(log);
     }
     replaying_ = false;
-    log_ = std::move(log);
+    remove_unreferenced_files();
     transactions_.on_commit = [this](const Transaction& t, txn_t id) { log_commit(t, id); };
 }
 

@@ -14,6 +14,8 @@
 #include "main/query_result.hpp"
 #include "parser/ast.hpp"
 #include "storage/binary_io.hpp"
+#include "storage/buffer_cache.hpp"
+#include "storage/column_encoding.hpp"
 #include "storage/transaction.hpp"
 
 namespace basalt {
@@ -50,9 +52,24 @@ public:
     // synchronous = full (commits wait for the disk) or off (bulk loads; a power loss may lose recent commits).
     void set_synchronous(bool full) { synchronous_ = full; }
     bool synchronous() const { return synchronous_; }
+    // Block compression of column files (setting compression: zstd, lz4 or none).
+    void set_compression(Compression c) { compression_ = c; }
+    Compression compression() const { return compression_; }
+    BufferCache& buffer_cache() { return *cache_; }
+
+    // Writes every table's new rows to column files and a new manifest, then starts a fresh log. The caller
+    // holds the statement lock exclusively (no statement runs); open transactions may exist.
+    void checkpoint();
+    // True when the log has grown past the checkpoint threshold (setting checkpoint_threshold).
+    bool wants_checkpoint() const;
+    void set_checkpoint_threshold(uint64_t bytes) { checkpoint_threshold_ = bytes; }
+    uint64_t checkpoint_threshold() const { return checkpoint_threshold_; }
+    uint64_t checkpoint_number() const { return checkpoint_seq_; }
 
 private:
     void open_directory();
+    void load_manifest(const std::string& path, Connection& connection);
+    void remove_unreferenced_files();
     void log_commit(const Transaction& transaction, txn_t commit_id);
     void replay_record(BinaryReader& record, Connection& connection);
 
@@ -66,6 +83,11 @@ private:
     std::unique_ptr<WriteAheadLog> log_;
     bool replaying_ = false;
     std::atomic<bool> synchronous_{true};
+    std::atomic<Compression> compression_{Compression::kZstd};
+    std::unique_ptr<BufferCache> cache_;
+    uint64_t checkpoint_seq_ = 0;  // the manifest in force (0: none yet); the log is wal-<seq>.log
+    uint64_t next_file_ = 1;       // number of the next column file (data/<n>.bcol)
+    std::atomic<uint64_t> checkpoint_threshold_{64ull << 20};
 };
 
 }  // namespace basalt

@@ -209,7 +209,7 @@ struct CopyOption {
 
 enum class StatementKind {
     kSelect, kInsert, kCreateTable, kCreateTableAs, kCreateView, kCreateSchema, kDrop, kAlterTable,
-    kRenameTable, kRenameColumn, kCopy, kExplain, kSet, kShow, kTransaction, kCall, kTruncate, kUpdate, kDelete,
+    kRenameTable, kRenameColumn, kCopy, kExplain, kSet, kShow, kTransaction, kCall, kTruncate, kUpdate, kDelete, kCheckpoint,
 };
 
 enum class AlterKind { kAddColumn, kDropColumn, kSetNotNull, kDropNotNull, kAlterType, kSetDefault };

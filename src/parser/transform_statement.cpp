@@ -303,6 +303,7 @@ std::unique_ptr<Statement> transform_statement(TransformContext& ctx, const PgQu
             return s;
         }
         case PG_QUERY__NODE__NODE_CREATE_STMT: return transform_create(ctx, node->create_stmt);
+        case PG_QUERY__NODE__NODE_CHECK_POINT_STMT: return make_statement(StatementKind::kCheckpoint);
         case PG_QUERY__NODE__NODE_UPDATE_STMT: return transform_update(ctx, node->update_stmt);
         case PG_QUERY__NODE__NODE_DELETE_STMT: return transform_delete(ctx, node->delete_stmt);
         case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT: {

@@ -51,6 +51,54 @@ void deserialize_vector(BinaryReader& in, Vector& v, idx_t count) {
     }
 }
 
+void serialize_type(BinaryWriter& out, const LogicalType& type) {
+    out.write<uint8_t>(static_cast<uint8_t>(type.id()));
+    out.write<uint8_t>(static_cast<uint8_t>(type.precision()));
+    out.write<uint8_t>(static_cast<uint8_t>(type.scale()));
+    out.write<int32_t>(type.length());
+}
+
+LogicalType deserialize_type(BinaryReader& in) {
+    auto id = static_cast<TypeId>(in.read<uint8_t>());
+    int precision = in.read<uint8_t>();
+    int scale = in.read<uint8_t>();
+    int length = in.read<int32_t>();
+    switch (id) {
+        case TypeId::kBoolean:
+        case TypeId::kSmallInt:
+        case TypeId::kInteger:
+        case TypeId::kBigInt:
+        case TypeId::kReal:
+        case TypeId::kDouble:
+        case TypeId::kDate:
+        case TypeId::kTimestamp:
+        case TypeId::kTimestampTz:
+        case TypeId::kInterval: return LogicalType(id);
+        case TypeId::kDecimal:
+            if (precision < 1 || precision > 38 || scale > precision) in.corrupt("an impossible decimal type");
+            return LogicalType::decimal(precision, scale);
+        case TypeId::kVarchar: return LogicalType::varchar(length);
+        case TypeId::kChar:
+            if (length < 1) in.corrupt("an impossible character type");
+            return LogicalType::char_type(length);
+        default: in.corrupt("an unknown column type");
+    }
+}
+
+void serialize_value(BinaryWriter& out, const Value& value) {
+    serialize_type(out, value.type());
+    Vector v(value.type(), 1);
+    v.set_value(0, value);
+    serialize_vector(out, v, 1);
+}
+
+Value deserialize_value(BinaryReader& in) {
+    LogicalType type = deserialize_type(in);
+    Vector v(type, 1);
+    deserialize_vector(in, v, 1);
+    return v.get_value(0);
+}
+
 void serialize_chunk(BinaryWriter& out, const DataChunk& chunk) {
     out.write_varint(chunk.size());
     out.write_varint(chunk.column_count());

@@ -14,6 +14,10 @@ void serialize_vector(BinaryWriter& out, const Vector& v, idx_t count);
 void deserialize_vector(BinaryReader& in, Vector& v, idx_t count);
 
 void serialize_chunk(BinaryWriter& out, const DataChunk& chunk);
+void serialize_type(BinaryWriter& out, const LogicalType& type);
+LogicalType deserialize_type(BinaryReader& in);
+void serialize_value(BinaryWriter& out, const Value& value);  // with its type
+Value deserialize_value(BinaryReader& in);
 // types: the table's column types, which the record must match.
 std::unique_ptr<DataChunk> deserialize_chunk(BinaryReader& in, const std::vector<LogicalType>& types);
 

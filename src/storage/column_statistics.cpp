@@ -1,6 +1,7 @@
 #include "storage/column_statistics.hpp"
 
 #include <cmath>
+#include <cstring>
 
 #include "vector/vector_operations.hpp"
 
@@ -34,6 +35,16 @@ double ColumnStatistics::distinct_count() const {
     double estimate = (0.7213 / (1 + 1.079 / m)) * m * m / sum;
     if (estimate <= 2.5 * m && zeros > 0) estimate = m * std::log(m / zeros);
     return estimate;
+}
+
+void ColumnStatistics::write(BinaryWriter& out) const {
+    out.write<uint64_t>(nulls_);
+    out.write_bytes(registers_.data(), registers_.size());
+}
+
+void ColumnStatistics::read(BinaryReader& in) {
+    nulls_ = in.read<uint64_t>();
+    std::memcpy(registers_.data(), in.take(registers_.size()), registers_.size());
 }
 
 }  // namespace basalt

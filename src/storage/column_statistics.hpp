@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 
+#include "storage/binary_io.hpp"
 #include "vector/vector.hpp"
 
 namespace basalt {
@@ -14,6 +15,10 @@ public:
     void update(const Vector& v, idx_t count);
     double distinct_count() const;
     uint64_t null_count() const { return nulls_; }
+
+    // Kept in checkpoint manifests so the optimizer's estimates survive a restart.
+    void write(BinaryWriter& out) const;
+    void read(BinaryReader& in);
 
 private:
     static constexpr int kBits = 12;

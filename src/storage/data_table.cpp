@@ -35,7 +35,7 @@ double DataTable::distinct_count(idx_t column) const {
 }
 
 DataTable::Segment& DataTable::writable_segment() {
-    if (row_groups_.empty() || row_groups_.back().count >= kRowGroupSize) row_groups_.emplace_back();
+    if (needs_new_group()) row_groups_.emplace_back();
     RowGroup& group = row_groups_.back();
     if (group.segments.empty() || group.segments.back()->count >= kVectorSize) {
         auto segment = std::make_unique<Segment>();
@@ -46,16 +46,24 @@ DataTable::Segment& DataTable::writable_segment() {
 }
 
 DataTable::Segment* DataTable::locate(row_t row, idx_t& offset) const {
-    if (row >= row_count_) return nullptr;
+    if (row / kRowGroupSize >= row_groups_.size()) return nullptr;
     const RowGroup& group = row_groups_[row / kRowGroupSize];
     idx_t in_group = row % kRowGroupSize;
+    if (in_group >= group.count) return nullptr;
     offset = in_group % kVectorSize;
     return group.segments[in_group / kVectorSize].get();
 }
 
+bool DataTable::needs_new_group() const {
+    return row_groups_.empty() || row_groups_.back().count >= kRowGroupSize || row_groups_.back().sealed;
+}
+
 row_t DataTable::append_committed(std::vector<std::unique_ptr<DataChunk>> chunks, txn_t commit_id) {
     std::unique_lock guard(lock_);
-    row_t first = row_count_;
+    // Rows appended together get consecutive ids: a row group fills up before the next one starts (only a
+    // sealed one stops early, and that can only be the first one looked at).
+    row_t first = needs_new_group() ? row_groups_.size() * kRowGroupSize
+                                    : (row_groups_.size() - 1) * kRowGroupSize + row_groups_.back().count;
     // Keys by position among the appended rows, encoded before the chunks' buffers move into segments.
     std::vector<std::vector<std::pair<std::string, row_t>>> keys(indexes_.size());
     if (!indexes_.empty()) {
@@ -74,13 +82,12 @@ row_t DataTable::append_committed(std::vector<std::unique_ptr<DataChunk>> chunks
         if (chunk.size() == 0) continue;
         BASALT_ASSERT(chunk.column_count() == types_.size(), "append with the wrong number of columns");
         for (idx_t c = 0; c < types_.size(); c++) statistics_[c].update(chunk.column(c), chunk.size());
-        bool at_boundary = row_groups_.empty() || row_groups_.back().count >= kRowGroupSize ||
-                           row_groups_.back().segments.back()->count >= kVectorSize;
+        bool at_boundary = needs_new_group() || row_groups_.back().segments.back()->count >= kVectorSize;
         bool owned = true;
         for (idx_t c = 0; c < types_.size(); c++) owned = owned && !chunk.column(c).is_constant();
         if (at_boundary && owned && chunk.size() == kVectorSize) {
             // A full chunk of the transaction's own buffers (strings in its own heap) becomes a segment as is.
-            if (row_groups_.empty() || row_groups_.back().count >= kRowGroupSize) row_groups_.emplace_back();
+            if (needs_new_group()) row_groups_.emplace_back();
             auto segment = std::make_unique<Segment>();
             for (idx_t c = 0; c < types_.size(); c++) segment->columns.push_back(std::move(chunk.column(c)));
             segment->count = kVectorSize;
@@ -111,45 +118,98 @@ row_t DataTable::append_committed(std::vector<std::unique_ptr<DataChunk>> chunks
     return first;
 }
 
+void DataTable::read_column(const RowGroup& group, idx_t segment, idx_t column, Vector& out,
+                            std::shared_ptr<const DecodedBlock>& hold) const {
+    if (!group.file) {
+        out.reference(group.segments[segment]->columns[column]);
+        return;
+    }
+    int in_file = group.file_column[column];
+    if (in_file < 0) {
+        out.set_constant_value(group.missing[column]);
+        return;
+    }
+    out.reference(group.file->vector(static_cast<idx_t>(in_file), segment, hold));
+}
+
 bool DataTable::scan(idx_t row_group, idx_t& vector_index, const std::vector<idx_t>& column_ids, DataChunk& out,
                      const TransactionView& view) const {
-    std::shared_lock guard(lock_);
-    if (row_group >= row_groups_.size()) return false;
-    const RowGroup& group = row_groups_[row_group];
-    if (vector_index >= group.segments.size()) return false;
-    const Segment& segment = *group.segments[vector_index];
-    row_t base = row_group * kRowGroupSize + vector_index * kVectorSize;
-    vector_index++;
-
-    // Commit ids grow with the offset (invariant 1), so the rows view sees inserted form a prefix.
-    idx_t limit = segment.count;
-    for (const auto& [first, commit] : segment.insert_runs) {
-        if (!view.sees_insert(commit)) {
-            limit = first;
-            break;
-        }
-    }
     sel_t sel[kVectorSize];
     idx_t n = 0;
-    if (segment.deleted) {
-        for (idx_t i = 0; i < limit; i++) {
-            if (!view.sees_delete(segment.deleted[i])) sel[n++] = static_cast<sel_t>(i);
+    bool dense = false;
+    row_t base = 0;
+    idx_t segment_index = vector_index;
+    std::shared_ptr<RowGroupFile> file;
+    std::vector<int> file_columns;
+    std::vector<Value> missing;
+    {
+        std::shared_lock guard(lock_);
+        if (row_group >= row_groups_.size()) return false;
+        const RowGroup& group = row_groups_[row_group];
+        if (vector_index >= group.segments.size()) return false;
+        const Segment& segment = *group.segments[vector_index];
+        base = row_group * kRowGroupSize + vector_index * kVectorSize;
+        vector_index++;
+
+        // Commit ids grow with the offset (invariant 1), so the rows view sees inserted form a prefix.
+        idx_t limit = segment.count;
+        for (const auto& [first, commit] : segment.insert_runs) {
+            if (!view.sees_insert(commit)) {
+                limit = first;
+                break;
+            }
         }
-    } else {
-        n = limit;
-    }
-    bool dense = n == limit;  // rows [0, n) exactly
-    for (idx_t i = 0; i < column_ids.size(); i++) {
-        Vector& target = out.column(i);
-        if (column_ids[i] == kRowIdColumn) {
-            target.reset();
-            auto* ids = target.data<int64_t>();
-            for (idx_t r = 0; r < n; r++) ids[r] = static_cast<int64_t>(base + (dense ? r : sel[r]));
-        } else if (dense) {
-            target.reference(segment.columns[column_ids[i]]);
+        if (segment.deleted) {
+            for (idx_t i = 0; i < limit; i++) {
+                if (!view.sees_delete(segment.deleted[i])) sel[n++] = static_cast<sel_t>(i);
+            }
         } else {
-            vector_gather(segment.columns[column_ids[i]], sel, n, target);
+            n = limit;
         }
+        dense = n == limit;  // rows [0, n) exactly
+        if (!group.file) {
+            // In-memory columns are read under the lock (appends write to the same segments).
+            for (idx_t i = 0; i < column_ids.size(); i++) {
+                if (column_ids[i] == kRowIdColumn) continue;
+                std::shared_ptr<const DecodedBlock> hold;
+                if (dense) {
+                    read_column(group, segment_index, column_ids[i], out.column(i), hold);
+                } else {
+                    vector_gather(segment.columns[column_ids[i]], sel, n, out.column(i));
+                }
+            }
+        } else {
+            file = group.file;
+            for (idx_t id : column_ids) {
+                file_columns.push_back(id == kRowIdColumn ? -1 : group.file_column[id]);
+                missing.push_back(id == kRowIdColumn || group.file_column[id] >= 0 ? Value() : group.missing[id]);
+            }
+        }
+    }
+    if (file) {
+        // File columns never change: they are read after the lock is released (a cold read does I/O).
+        for (idx_t i = 0; i < column_ids.size(); i++) {
+            if (column_ids[i] == kRowIdColumn) continue;
+            Vector& target = out.column(i);
+            if (file_columns[i] < 0) {
+                target.set_constant_value(missing[i]);
+                continue;
+            }
+            std::shared_ptr<const DecodedBlock> hold;
+            const Vector& stored = file->vector(static_cast<idx_t>(file_columns[i]), segment_index, hold);
+            if (dense) {
+                target.reference(stored);
+            } else {
+                vector_gather(stored, sel, n, target);
+            }
+        }
+    }
+    for (idx_t i = 0; i < column_ids.size(); i++) {
+        if (column_ids[i] != kRowIdColumn) continue;
+        Vector& target = out.column(i);
+        target.reset();
+        auto* ids = target.data<int64_t>();
+        for (idx_t r = 0; r < n; r++) ids[r] = static_cast<int64_t>(base + (dense ? r : sel[r]));
     }
     out.set_size(n);
     return true;
@@ -234,6 +294,11 @@ void DataTable::add_column(const LogicalType& type, const Value& default_value) 
         statistics_.back().update(v, row_count_);
     }
     for (auto& group : row_groups_) {
+        if (group.file) {
+            group.file_column.push_back(-1);
+            group.missing.push_back(default_value);
+            continue;
+        }
         for (auto& segment : group.segments) {
             Vector v(type, kVectorSize);
             for (idx_t i = 0; i < segment->count; i++) v.set_value(i, default_value);
@@ -247,6 +312,11 @@ void DataTable::drop_column(idx_t index) {
     types_.erase(types_.begin() + static_cast<std::ptrdiff_t>(index));
     statistics_.erase(statistics_.begin() + static_cast<std::ptrdiff_t>(index));
     for (auto& group : row_groups_) {
+        if (group.file) {
+            group.file_column.erase(group.file_column.begin() + static_cast<std::ptrdiff_t>(index));
+            group.missing.erase(group.missing.begin() + static_cast<std::ptrdiff_t>(index));
+            continue;
+        }
         for (auto& segment : group.segments) {
             segment->columns.erase(segment->columns.begin() + static_cast<std::ptrdiff_t>(index));
         }
@@ -259,6 +329,145 @@ void DataTable::drop_column(idx_t index) {
         kept.push_back(std::move(ix));
     }
     indexes_ = std::move(kept);
+}
+
+std::vector<RowGroupCheckpoint> DataTable::checkpoint(const FileWriter& write_file) {
+    std::unique_lock guard(lock_);
+    std::vector<RowGroupCheckpoint> out;
+    for (auto& group : row_groups_) {
+        group.sealed = true;
+        if (!group.file && group.count > 0) {
+            std::vector<std::vector<const Vector*>> columns(types_.size());
+            for (idx_t c = 0; c < types_.size(); c++) {
+                for (auto& segment : group.segments) columns[c].push_back(&segment->columns[c]);
+            }
+            group.file = write_file(columns, group.count);
+            group.file_column.clear();
+            for (idx_t c = 0; c < types_.size(); c++) group.file_column.push_back(static_cast<int>(c));
+            group.missing.assign(types_.size(), Value());
+            // The rows now live in the file; reads go through the buffer cache.
+            for (auto& segment : group.segments) segment->columns.clear();
+        }
+        RowGroupCheckpoint state;
+        state.file = group.file;
+        state.count = group.count;
+        state.file_column = group.file_column;
+        state.missing = group.missing;
+        for (idx_t s = 0; s < group.segments.size(); s++) {
+            const Segment& segment = *group.segments[s];
+            for (const auto& [first, commit] : segment.insert_runs) {
+                if (state.insert_runs.empty() || state.insert_runs.back().second != commit) {
+                    state.insert_runs.emplace_back(s * kVectorSize + first, commit);
+                }
+            }
+            if (!segment.deleted) continue;
+            for (idx_t i = 0; i < segment.count; i++) {
+                txn_t d = segment.deleted[i];
+                // Only committed deletes: a running transaction's marks stay in memory until it ends.
+                if (d != kNotDeleted && d < kTransactionIdStart) state.deletes.emplace_back(s * kVectorSize + i, d);
+            }
+        }
+        out.push_back(std::move(state));
+    }
+    return out;
+}
+
+void DataTable::restore(std::vector<RowGroupCheckpoint> groups, std::vector<ColumnStatistics> statistics) {
+    std::unique_lock guard(lock_);
+    row_groups_.clear();
+    row_count_ = 0;
+    deleted_count_ = 0;
+    for (auto& state : groups) {
+        RowGroup group;
+        group.count = state.count;
+        group.sealed = true;
+        group.file = std::move(state.file);
+        group.file_column = std::move(state.file_column);
+        group.missing = std::move(state.missing);
+        for (idx_t start = 0; start < state.count; start += kVectorSize) {
+            auto segment = std::make_unique<Segment>();
+            segment->count = std::min(kVectorSize, state.count - start);
+            for (const auto& [first, commit] : state.insert_runs) {
+                if (first < start + segment->count) {
+                    idx_t local = first > start ? first - start : 0;
+                    if (!segment->insert_runs.empty() && segment->insert_runs.back().first == local) segment->insert_runs.pop_back();
+                    segment->insert_runs.emplace_back(local, commit);
+                }
+            }
+            group.segments.push_back(std::move(segment));
+        }
+        for (const auto& [offset, commit] : state.deletes) {
+            Segment& segment = *group.segments[offset / kVectorSize];
+            if (!segment.deleted) {
+                segment.deleted = std::make_unique<txn_t[]>(kVectorSize);
+                std::fill_n(segment.deleted.get(), kVectorSize, kNotDeleted);
+            }
+            segment.deleted[offset % kVectorSize] = commit;
+            deleted_count_++;
+        }
+        row_count_ += group.count;
+        row_groups_.push_back(std::move(group));
+    }
+    if (statistics.size() == types_.size()) statistics_ = std::move(statistics);
+}
+
+std::vector<uint64_t> DataTable::checkpoint_files() const {
+    std::shared_lock guard(lock_);
+    std::vector<uint64_t> out;
+    for (const auto& g : row_groups_) {
+        if (g.file) out.push_back(g.file->number());
+    }
+    return out;
+}
+
+std::vector<ColumnStatistics> DataTable::statistics() const {
+    std::shared_lock guard(lock_);
+    return statistics_;
+}
+
+void DataTable::rebuild_indexes() {
+    std::unique_lock guard(lock_);
+    for (auto& ix : indexes_) ix->clear();
+    if (indexes_.empty()) return;
+    DataChunk chunk;
+    chunk.initialize(types_, kVectorSize);
+    for (idx_t g = 0; g < row_groups_.size(); g++) {
+        const RowGroup& group = row_groups_[g];
+        for (idx_t s = 0; s < group.segments.size(); s++) {
+            std::vector<std::shared_ptr<const DecodedBlock>> holds;
+            for (const auto& ix : indexes_) {
+                for (idx_t c : ix->columns()) {
+                    holds.emplace_back();
+                    read_column(group, s, c, chunk.column(c), holds.back());
+                }
+            }
+            chunk.set_size(group.segments[s]->count);
+            for (idx_t i = 0; i < chunk.size(); i++) {
+                for (auto& ix : indexes_) {
+                    std::string key;
+                    if (ix->encode(chunk, i, key)) ix->insert(key, g * kRowGroupSize + s * kVectorSize + i);
+                }
+            }
+        }
+    }
+}
+
+DataTable::StorageInfo DataTable::storage_info() const {
+    std::shared_lock guard(lock_);
+    StorageInfo info;
+    info.row_groups = row_groups_.size();
+    info.column_bytes.assign(types_.size(), 0);
+    info.column_encoded_bytes.assign(types_.size(), 0);
+    for (const auto& group : row_groups_) {
+        if (!group.file) continue;
+        info.persisted_row_groups++;
+        for (idx_t c = 0; c < types_.size(); c++) {
+            if (group.file_column[c] < 0) continue;
+            info.column_bytes[c] += group.file->column_bytes(static_cast<idx_t>(group.file_column[c]));
+            info.column_encoded_bytes[c] += group.file->column_encoded_bytes(static_cast<idx_t>(group.file_column[c]));
+        }
+    }
+    return info;
 }
 
 }  // namespace basalt

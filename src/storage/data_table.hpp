@@ -11,11 +11,13 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <shared_mutex>
 #include <vector>
 
 #include "storage/column_statistics.hpp"
+#include "storage/row_group_file.hpp"
 #include "storage/unique_index.hpp"
 #include "storage/version.hpp"
 #include "vector/data_chunk.hpp"
@@ -25,6 +27,16 @@ namespace basalt {
 inline constexpr idx_t kRowGroupSize = 60 * kVectorSize;  // 122,880 rows
 
 enum class DeleteResult { kDeleted, kAlreadyDeletedBySelf, kConflict, kInvisible };
+
+// A row group as a checkpoint records it: its column file and its versions (committed only).
+struct RowGroupCheckpoint {
+    std::shared_ptr<RowGroupFile> file;
+    idx_t count = 0;
+    std::vector<std::pair<idx_t, txn_t>> insert_runs;  // (first offset in the row group, commit id)
+    std::vector<std::pair<idx_t, txn_t>> deletes;      // (offset in the row group, commit id)
+    std::vector<int> file_column;                      // per table column: its column in the file, or -1
+    std::vector<Value> missing;                        // per table column: the value of columns the file lacks
+};
 
 class DataTable {
 public:
@@ -66,9 +78,31 @@ public:
     const std::vector<std::unique_ptr<UniqueIndex>>& unique_indexes() const { return indexes_; }
     std::shared_mutex& lock() const { return lock_; }
 
-    // Schema evolution (invariant 4).
+    // Schema evolution (invariant 4). Column files are never rewritten: an added column reads as its default
+    // in row groups written before it, a dropped one is skipped.
     void add_column(const LogicalType& type, const Value& default_value);
     void drop_column(idx_t index);
+
+    // Checkpoint: writes each row group not yet in a column file through write_file (its vectors per column and
+    // row count), releases its in-memory columns, and seals every row group (later rows start a new one, so row
+    // ids never move). Returns the committed state of every row group. Runs with commits paused.
+    using FileWriter = std::function<std::shared_ptr<RowGroupFile>(const std::vector<std::vector<const Vector*>>&, idx_t)>;
+    std::vector<RowGroupCheckpoint> checkpoint(const FileWriter& write_file);
+    // Open: rebuilds the table from a checkpoint (before any log replay).
+    void restore(std::vector<RowGroupCheckpoint> groups, std::vector<ColumnStatistics> statistics);
+    std::vector<ColumnStatistics> statistics() const;
+    // Numbers of the column files this table reads.
+    std::vector<uint64_t> checkpoint_files() const;
+    // Re-reads every key of the unique indexes (after restore).
+    void rebuild_indexes();
+    // Storage figures for system tables: (row groups, rows in files, bytes on disk per column).
+    struct StorageInfo {
+        idx_t row_groups = 0;
+        idx_t persisted_row_groups = 0;
+        std::vector<uint64_t> column_bytes;          // on disk
+        std::vector<uint64_t> column_encoded_bytes;  // before compression
+    };
+    StorageInfo storage_info() const;
 
     // Estimated number of distinct non-NULL values of a column (never more than the row count).
     double distinct_count(idx_t column) const;
@@ -85,10 +119,19 @@ private:
         std::unique_ptr<txn_t[]> deleted;                  // per row, allocated on the first delete
     };
     struct RowGroup {
-        std::vector<std::unique_ptr<Segment>> segments;
+        std::vector<std::unique_ptr<Segment>> segments;  // versions always; columns only while not in a file
         idx_t count = 0;
+        bool sealed = false;                 // checkpointed: no more rows
+        std::shared_ptr<RowGroupFile> file;  // where the columns are once checkpointed
+        std::vector<int> file_column;        // per table column: its file column, or -1 (then `missing`)
+        std::vector<Value> missing;
     };
     Segment& writable_segment();
+    bool needs_new_group() const;
+    // Column `column` of segment `segment` into out (a reference to stored or cached data; hold keeps a cached
+    // block alive).
+    void read_column(const RowGroup& group, idx_t segment, idx_t column, Vector& out,
+                     std::shared_ptr<const DecodedBlock>& hold) const;
     Segment* locate(row_t row, idx_t& offset) const;
 
     std::vector<LogicalType> types_;

@@ -76,6 +76,8 @@ public:
     // Called under the commit lock with the commit id, before the changes are applied: the write-ahead log
     // makes the commit durable here. Throwing aborts the commit.
     std::function<void(const Transaction&, txn_t)> on_commit;
+    // Held by checkpoints: no commit runs while the committed state is written out.
+    std::mutex& commit_mutex() { return commit_mutex_; }
 
 private:
     friend class Transaction;

@@ -4,6 +4,7 @@ transactions fed through a pipe, restarts it, and checks after every kill that
   - every acknowledged commit is there (its marker row in `done`, its rows in `log`),
   - nothing that was never sent is there, and a transaction in flight is all there or not at all,
   - the consistency invariants hold: sum(totals.rows) = count(log), sum(totals.txns) = count(done).
+The log is folded into column files every 3 MB, so kills also land in the middle of checkpoints.
 Transaction i inserts n_i rows tagged i into log, records i in done, bumps totals, and deletes the even rows
 of transaction i - 7, so updates, deletes and inserts all cross the crashes.
 
@@ -60,6 +61,8 @@ def run_trial(basalt, directory, rng, state):
     reader.start()
     deadline = time.time() + rng.uniform(0.05, 1.2)
     try:
+        # A small threshold makes checkpoints (column files, manifest, new log) happen while the kills land.
+        proc.stdin.write("SET checkpoint_threshold = '3MB';\n")
         while time.time() < deadline:
             i = state["next"]
             n = rng.choice([1, 2, 3, 5, 8, 13, 40]) if rng.random() < 0.85 else rng.randint(20000, 120000)
@@ -133,7 +136,7 @@ def main():
             problems, committed, rows = verify(args.basalt, directory, state)
         except RuntimeError as e:
             problems, committed, rows = [str(e)], -1, -1
-        size = sum(os.path.getsize(os.path.join(directory, f)) for f in os.listdir(directory))
+        size = sum(os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(directory) for f in files)
         status = "ok" if not problems else "FAILED"
         print(f"trial {trial}/{args.trials}: {status}: {committed} committed of {len(state['sent'])} sent, "
               f"{rows} rows, {size / 1e6:.1f} MB on disk", flush=True)

@@ -1,0 +1,263 @@
+// Checkpoints and manifests. A checkpoint writes each table's new row groups to column files, then a manifest
+// describing the whole committed state, then starts a new log:
+//   1. column files data/<n>.bcol (each fsync'd), then the data directory is synced;
+//   2. manifest-<N>.tmp written and fsync'd, renamed to manifest-<N>.bsm, the directory fsync'd: from here on
+//      the new state is the database (a crash before the rename leaves the old manifest and log in force);
+//   3. wal-<N>.log started, and the previous log, manifest and unreferenced column files removed.
+// Manifest: "BSLTMAN1", checkpoint number, last commit id, next file number, the catalog as SQL statements,
+// then per table its column statistics and row groups (file number, row count, insert commit runs, committed
+// deletes, column map for schema changes), ending with an XXH3 checksum of everything before it.
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "common/error.hpp"
+#include "main/connection.hpp"
+#include "storage/chunk_serialization.hpp"
+#include "storage/write_ahead_log.hpp"
+
+namespace basalt {
+
+namespace {
+
+constexpr char kManifestMagic[8] = {'B', 'S', 'L', 'T', 'M', 'A', 'N', '1'};
+
+[[noreturn]] void io_error(const std::string& what, const std::string& path) {
+    throw Error(sql_state::kIoError, fmt::format("could not {} \"{}\": {}", what, path, std::strerror(errno)));
+}
+
+void sync_path(const std::string& path, bool directory) {
+    int fd = ::open(path.c_str(), (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
+    if (fd < 0) io_error("open", path);
+    int rc = ::fsync(fd);
+    ::close(fd);
+    if (rc != 0) io_error("sync", path);
+}
+
+void write_file_synced(const std::string& path, const std::string& data) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) io_error("create", path);
+    size_t written = 0;
+    while (written < data.size()) {
+        ssize_t n = ::write(fd, data.data() + written, data.size() - written);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            ::close(fd);
+            io_error("write to", path);
+        }
+        written += static_cast<size_t>(n);
+    }
+    int rc = ::fsync(fd);
+    ::close(fd);
+    if (rc != 0) io_error("sync", path);
+}
+
+std::string quote(const std::string& name) {
+    std::string out = "\"";
+    for (char c : name) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + "\"";
+}
+
+std::string data_file_path(const std::string& directory, uint64_t number) {
+    return fmt::format("{}/data/{:08}.bcol", directory, number);
+}
+
+}  // namespace
+
+bool Database::wants_checkpoint() const { return log_ && log_->size() > checkpoint_threshold_; }
+
+void Database::checkpoint() {
+    if (!log_) return;
+    std::lock_guard commits(transactions_.commit_mutex());
+    uint64_t seq = checkpoint_seq_ + 1;
+    BinaryWriter out;
+    out.write_bytes(kManifestMagic, sizeof(kManifestMagic));
+    out.write<uint64_t>(seq);
+    out.write<uint64_t>(transactions_.last_committed());
+    // Catalog as SQL, in an order that recreates it: schemas, tables, then views.
+    std::vector<std::string> statements;
+    for (const auto& schema : catalog_.schema_names()) {
+        if (schema != Catalog::kDefaultSchema) statements.push_back("CREATE SCHEMA " + quote(schema));
+    }
+    auto tables = catalog_.all_tables();
+    for (const auto& t : tables) statements.push_back(table_definition_sql(*t));
+    for (const auto& v : catalog_.all_views()) statements.push_back(v->sql);
+    // Column files first (their numbers go into the manifest).
+    std::vector<std::vector<RowGroupCheckpoint>> states;
+    Compression compression = compression_;
+    for (const auto& t : tables) {
+        states.push_back(t->storage->checkpoint([&](const std::vector<std::vector<const Vector*>>& columns, idx_t rows) {
+            uint64_t number = next_file_++;
+            return RowGroupFile::write(data_file_path(directory_, number), number, t->storage->types(), columns, rows,
+                                       compression, cache_.get());
+        }));
+    }
+    sync_path(directory_ + "/data", true);
+    out.write<uint64_t>(next_file_);
+    out.write_varint(statements.size());
+    for (const auto& sql : statements) out.write_string(sql);
+    out.write_varint(tables.size());
+    for (size_t i = 0; i < tables.size(); i++) {
+        out.write_string(tables[i]->schema);
+        out.write_string(tables[i]->name);
+        auto statistics = tables[i]->storage->statistics();
+        out.write_varint(statistics.size());
+        for (const auto& s : statistics) s.write(out);
+        out.write_varint(states[i].size());
+        for (const auto& g : states[i]) {
+            out.write_varint(g.file ? g.file->number() : 0);
+            out.write_varint(g.count);
+            out.write_varint(g.insert_runs.size());
+            for (auto [first, commit] : g.insert_runs) {
+                out.write_varint(first);
+                out.write_varint(commit);
+            }
+            out.write_varint(g.deletes.size());
+            for (auto [offset, commit] : g.deletes) {
+                out.write_varint(offset);
+                out.write_varint(commit);
+            }
+            out.write_varint(g.file_column.size());
+            for (size_t c = 0; c < g.file_column.size(); c++) {
+                out.write<int32_t>(g.file_column[c]);
+                if (g.file_column[c] < 0) serialize_value(out, g.missing[c]);
+            }
+        }
+    }
+    uint64_t sum = checksum64(out.buffer().data(), out.size());
+    out.write<uint64_t>(sum);
+
+    std::string manifest = fmt::format("{}/manifest-{:08}.bsm", directory_, seq);
+    std::string temporary = fmt::format("{}/manifest-{:08}.tmp", directory_, seq);
+    write_file_synced(temporary, out.buffer());
+    if (std::rename(temporary.c_str(), manifest.c_str()) != 0) io_error("rename", temporary);
+    sync_path(directory_, true);
+    // The new manifest is in force: start its log (empty) and drop what it replaced.
+    auto log = std::make_unique<WriteAheadLog>(fmt::format("{}/wal-{:08}.log", directory_, seq));
+    sync_path(directory_, true);
+    log_ = std::move(log);
+    checkpoint_seq_ = seq;
+    remove_unreferenced_files();
+}
+
+void Database::load_manifest(const std::string& path, Connection& connection) {
+    std::ifstream file(path, std::ios::binary);
+    if (!file) throw Error(sql_state::kIoError, fmt::format("could not open \"{}\": {}", path, std::strerror(errno)));
+    std::stringstream buffer;
+    buffer << file.rdbuf();
+    std::string data = buffer.str();
+    if (data.size() < sizeof(kManifestMagic) + sizeof(uint64_t) || std::memcmp(data.data(), kManifestMagic, sizeof(kManifestMagic)) != 0) {
+        throw Error(sql_state::kDataCorrupted, fmt::format("could not read \"{}\": not a Basalt manifest", path));
+    }
+    uint64_t sum;
+    std::memcpy(&sum, data.data() + data.size() - sizeof(sum), sizeof(sum));
+    if (checksum64(data.data(), data.size() - sizeof(sum)) != sum) {
+        throw Error(sql_state::kDataCorrupted, fmt::format("could not read \"{}\": the manifest fails its checksum", path));
+    }
+    BinaryReader in(std::string_view(data).substr(sizeof(kManifestMagic), data.size() - sizeof(kManifestMagic) - sizeof(sum)), path);
+    in.read<uint64_t>();  // checkpoint number (also in the file name)
+    txn_t last_committed = in.read<uint64_t>();
+    next_file_ = in.read<uint64_t>();
+    uint64_t statements = in.read_varint();
+    std::vector<std::string> views;
+    for (uint64_t i = 0; i < statements; i++) {
+        std::string sql = in.read_string();
+        if (sql.rfind("CREATE TABLE", 0) == 0 || sql.rfind("CREATE SCHEMA", 0) == 0) {
+            connection.query(sql);
+        } else {
+            views.push_back(sql);
+        }
+    }
+    // Views may read other views: create them in passes until none is left (or none makes progress).
+    while (!views.empty()) {
+        std::vector<std::string> failed;
+        for (const auto& sql : views) {
+            try {
+                connection.query(sql);
+            } catch (const Error&) {
+                failed.push_back(sql);
+            }
+        }
+        if (failed.size() == views.size()) connection.query(failed[0]);  // reports the view's error
+        views = std::move(failed);
+    }
+    uint64_t table_count = in.read_varint();
+    for (uint64_t t = 0; t < table_count; t++) {
+        std::string schema = in.read_string();
+        std::string name = in.read_string();
+        auto table = catalog_.find_table(schema, name);
+        if (!table) in.corrupt(fmt::format("table {}.{} has data but no definition", schema, name));
+        std::vector<ColumnStatistics> statistics(in.read_varint());
+        for (auto& s : statistics) s.read(in);
+        uint64_t group_count = in.read_varint();
+        std::vector<RowGroupCheckpoint> groups;
+        for (uint64_t g = 0; g < group_count; g++) {
+            RowGroupCheckpoint group;
+            uint64_t number = in.read_varint();
+            group.count = in.read_varint();
+            if (group.count > kRowGroupSize) in.corrupt("a row group larger than the row group size");
+            if (number > 0) group.file = RowGroupFile::open(data_file_path(directory_, number), number, cache_.get());
+            if (group.file && group.file->row_count() != group.count) in.corrupt("a column file with the wrong row count");
+            for (uint64_t n = in.read_varint(), i = 0; i < n; i++) {
+                idx_t first = in.read_varint();
+                group.insert_runs.emplace_back(first, in.read_varint());
+            }
+            for (uint64_t n = in.read_varint(), i = 0; i < n; i++) {
+                idx_t offset = in.read_varint();
+                if (offset >= group.count) in.corrupt("a delete past the end of its row group");
+                group.deletes.emplace_back(offset, in.read_varint());
+            }
+            uint64_t columns = in.read_varint();
+            if (columns != table->columns.size()) in.corrupt("a row group with the wrong number of columns");
+            for (uint64_t c = 0; c < columns; c++) {
+                int32_t in_file = in.read<int32_t>();
+                if (in_file >= 0 && (!group.file || static_cast<size_t>(in_file) >= group.file->types().size())) {
+                    in.corrupt("a column map pointing outside its file");
+                }
+                group.file_column.push_back(in_file);
+                group.missing.push_back(in_file < 0 ? deserialize_value(in) : Value());
+            }
+            groups.push_back(std::move(group));
+        }
+        table->storage->restore(std::move(groups), std::move(statistics));
+        table->storage->rebuild_indexes();
+    }
+    transactions_.restore_last_committed(last_committed);
+}
+
+void Database::remove_unreferenced_files() {
+    std::set<uint64_t> referenced;
+    for (const auto& t : catalog_.all_tables()) {
+        for (const auto& g : t->storage->checkpoint_files()) referenced.insert(g);
+    }
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(directory_ + "/data", ec)) {
+        std::string name = entry.path().filename().string();
+        uint64_t number = std::strtoull(name.c_str(), nullptr, 10);
+        if (name.ends_with(".bcol") && !referenced.count(number)) {
+            cache_->forget_file(number);
+            fs::remove(entry.path(), ec);
+        }
+    }
+    for (const auto& entry : fs::directory_iterator(directory_, ec)) {
+        std::string name = entry.path().filename().string();
+        bool manifest = name.starts_with("manifest-");
+        bool log = name.starts_with("wal-") && name.ends_with(".log");
+        if (!manifest && !log) continue;
+        uint64_t seq = std::strtoull(name.c_str() + (manifest ? 9 : 4), nullptr, 10);
+        if (seq < checkpoint_seq_ || (manifest && name.ends_with(".tmp"))) fs::remove(entry.path(), ec);
+    }
+}
+
+}  // namespace basalt

@@ -1,0 +1,64 @@
+// A column file: one row group's columns, written once at a checkpoint and never changed.
+// Layout: "BSLTCOL1", then the encoded blocks of every column (each column split into blocks of kBlockRows
+// rows), then the footer (row count, and per column per block: offset, size, rows, encoding, compression,
+// encoded size, XXH3 checksum, zone map), then [u32 footer size][u64 footer checksum]["BSLTCOL1"].
+//   (1) Every read checks what it reads: a footer or block failing its checksum gives XX001 naming the file.
+//   (2) Reads fetch only the blocks a scan asks for (pread at the block's offset).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "storage/buffer_cache.hpp"
+#include "storage/column_encoding.hpp"
+
+namespace basalt {
+
+struct BlockInfo {
+    uint64_t offset = 0;
+    uint32_t size = 0;
+    uint32_t rows = 0;
+    Encoding encoding = Encoding::kPlain;
+    Compression compression = Compression::kNone;
+    uint32_t encoded_size = 0;
+    uint64_t checksum = 0;
+    ZoneMap zone_map;
+};
+
+class RowGroupFile {
+public:
+    // Writes the file (fsync'd) from the row group's vectors: columns[c][v] is vector v of column c.
+    static std::shared_ptr<RowGroupFile> write(const std::string& path, uint64_t number, const std::vector<LogicalType>& types,
+                                               const std::vector<std::vector<const Vector*>>& columns, idx_t rows,
+                                               Compression compression, BufferCache* cache);
+    // Opens an existing file, reading and checking its footer (which records the column types).
+    static std::shared_ptr<RowGroupFile> open(const std::string& path, uint64_t number, BufferCache* cache);
+
+    const std::string& path() const { return path_; }
+    uint64_t number() const { return number_; }
+    idx_t row_count() const { return rows_; }
+    uint64_t file_size() const { return file_size_; }
+    const std::vector<LogicalType>& types() const { return types_; }
+    const std::vector<BlockInfo>& blocks(idx_t column) const { return columns_[column]; }
+    uint64_t column_bytes(idx_t column) const;
+    // Decoded uncompressed size of a column (for compression ratios): the encoded sizes before compression.
+    uint64_t column_encoded_bytes(idx_t column) const;
+
+    // Vector `vector_index` (of kVectorSize rows) of a column, through the buffer cache.
+    const Vector& vector(idx_t column, idx_t vector_index, std::shared_ptr<const DecodedBlock>& hold) const;
+
+private:
+    RowGroupFile() = default;
+    DecodedBlock read_block(idx_t column, idx_t block, size_t& bytes_read) const;
+
+    std::string path_;
+    uint64_t number_ = 0;
+    idx_t rows_ = 0;
+    uint64_t file_size_ = 0;
+    std::vector<LogicalType> types_;
+    std::vector<std::vector<BlockInfo>> columns_;
+    BufferCache* cache_ = nullptr;
+};
+
+}  // namespace basalt
