@@ -28,9 +28,9 @@ demo: build
 test: build
 	bash scripts/run-tests.sh $(BUILD)
 
-# The long mode of the storage tests: 200 crash trials.
+# The long mode of the storage tests: 200 crash trials, 100 corruption trials.
 test-long: build
-	CRASH_TRIALS=200 bash scripts/run-tests.sh $(BUILD)
+	CRASH_TRIALS=200 CORRUPTION_TRIALS=100 bash scripts/run-tests.sh $(BUILD)
 
 test-sanitize: build-sanitize
 	BASALT_SANITIZED=1 bash scripts/run-tests.sh $(SANITIZE_BUILD)

@@ -51,6 +51,7 @@ else
 fi
 # Storage: SIGKILL crash trials (CRASH_TRIALS, default 12 here; `make test-long` runs 200).
 run_suite "storage: crash test" "$PY" tests/storage/crash_test.py "$BUILD/basalt" --trials "${CRASH_TRIALS:-12}"
+run_suite "storage: corruption test" "$PY" tests/storage/corruption_test.py "$BUILD/basalt" --trials "${CORRUPTION_TRIALS:-12}"
 for t in tests/cli/*.sh; do
     [ -e "$t" ] || continue
     run_suite "cli: $(basename "$t" .sh)" bash "$t" "$BUILD/basalt"

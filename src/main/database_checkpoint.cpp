@@ -206,8 +206,7 @@ void Database::load_manifest(const std::string& path, Connection& connection) {
             uint64_t number = in.read_varint();
             group.count = in.read_varint();
             if (group.count > kRowGroupSize) in.corrupt("a row group larger than the row group size");
-            if (number > 0) group.file = RowGroupFile::open(data_file_path(directory_, number), number, cache_.get());
-            if (group.file && group.file->row_count() != group.count) in.corrupt("a column file with the wrong row count");
+            if (number > 0) group.file = RowGroupFile::open(data_file_path(directory_, number), number, group.count, cache_.get());
             for (uint64_t n = in.read_varint(), i = 0; i < n; i++) {
                 idx_t first = in.read_varint();
                 group.insert_runs.emplace_back(first, in.read_varint());
@@ -221,9 +220,7 @@ void Database::load_manifest(const std::string& path, Connection& connection) {
             if (columns != table->columns.size()) in.corrupt("a row group with the wrong number of columns");
             for (uint64_t c = 0; c < columns; c++) {
                 int32_t in_file = in.read<int32_t>();
-                if (in_file >= 0 && (!group.file || static_cast<size_t>(in_file) >= group.file->types().size())) {
-                    in.corrupt("a column map pointing outside its file");
-                }
+                if (in_file >= 0 && !group.file) in.corrupt("a column map naming a file column without a file");
                 group.file_column.push_back(in_file);
                 group.missing.push_back(in_file < 0 ? deserialize_value(in) : Value());
             }

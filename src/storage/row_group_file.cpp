@@ -49,12 +49,14 @@ void read_exactly(int fd, char* out, size_t size, uint64_t offset, const std::st
 }  // namespace
 
 uint64_t RowGroupFile::column_bytes(idx_t column) const {
+    load_footer();
     uint64_t bytes = 0;
     for (const auto& b : columns_[column]) bytes += b.size;
     return bytes;
 }
 
 uint64_t RowGroupFile::column_encoded_bytes(idx_t column) const {
+    load_footer();
     uint64_t bytes = 0;
     for (const auto& b : columns_[column]) bytes += b.encoded_size;
     return bytes;
@@ -130,14 +132,32 @@ std::shared_ptr<RowGroupFile> RowGroupFile::write(const std::string& path, uint6
     }
     if (::fsync(handle.fd) != 0) io_error("sync", path);
     file->file_size_ = data.size();
+    file->footer_loaded_ = true;
     return file;
 }
 
-std::shared_ptr<RowGroupFile> RowGroupFile::open(const std::string& path, uint64_t number, BufferCache* cache) {
+std::shared_ptr<RowGroupFile> RowGroupFile::open(const std::string& path, uint64_t number, idx_t rows, BufferCache* cache) {
     auto file = std::shared_ptr<RowGroupFile>(new RowGroupFile());
     file->path_ = path;
     file->number_ = number;
+    file->rows_ = rows;
     file->cache_ = cache;
+    return file;
+}
+
+void RowGroupFile::load_footer() const {
+    if (footer_loaded_.load(std::memory_order_acquire)) return;
+    std::lock_guard guard(footer_mutex_);
+    if (footer_loaded_.load(std::memory_order_relaxed)) return;
+    const_cast<RowGroupFile*>(this)->read_footer();  // fills the fields that are fixed from then on
+    footer_loaded_.store(true, std::memory_order_release);
+}
+
+void RowGroupFile::read_footer() {
+    RowGroupFile* file = this;
+    types_.clear();
+    columns_.clear();
+    const std::string& path = path_;
     FileHandle handle{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
     if (handle.fd < 0) {
         if (errno == ENOENT) {
@@ -162,8 +182,7 @@ std::shared_ptr<RowGroupFile> RowGroupFile::open(const std::string& path, uint64
     read_exactly(handle.fd, footer.data(), footer_size, footer_offset, path);
     if (checksum64(footer.data(), footer.size()) != footer_sum) corrupt(path, "the footer fails its checksum");
     BinaryReader in(footer, path);
-    file->rows_ = in.read_varint();
-    if (file->rows_ == 0 || file->rows_ > 1000000) in.corrupt("an impossible row count");
+    if (in.read_varint() != file->rows_) in.corrupt("a row count that disagrees with the manifest");
     uint64_t column_count = in.read_varint();
     if (column_count > 10000) in.corrupt("an impossible column count");
     file->columns_.resize(column_count);
@@ -192,7 +211,6 @@ std::shared_ptr<RowGroupFile> RowGroupFile::open(const std::string& path, uint64
         }
     }
     if (!in.done()) in.corrupt("bytes left over after the footer");
-    return file;
 }
 
 DecodedBlock RowGroupFile::read_block(idx_t column, idx_t block, size_t& bytes_read) const {
@@ -209,6 +227,8 @@ DecodedBlock RowGroupFile::read_block(idx_t column, idx_t block, size_t& bytes_r
 }
 
 const Vector& RowGroupFile::vector(idx_t column, idx_t vector_index, std::shared_ptr<const DecodedBlock>& hold) const {
+    load_footer();
+    if (column >= columns_.size()) corrupt(path_, "a column the manifest names is not in the file");
     idx_t block = vector_index / kBlockVectors;
     BlockKey key{number_, static_cast<uint32_t>(column), static_cast<uint32_t>(block)};
     hold = cache_->get(key, [&]() {

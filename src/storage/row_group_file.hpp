@@ -6,7 +6,9 @@
 //   (2) Reads fetch only the blocks a scan asks for (pread at the block's offset).
 #pragma once
 
+#include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -32,15 +34,22 @@ public:
     static std::shared_ptr<RowGroupFile> write(const std::string& path, uint64_t number, const std::vector<LogicalType>& types,
                                                const std::vector<std::vector<const Vector*>>& columns, idx_t rows,
                                                Compression compression, BufferCache* cache);
-    // Opens an existing file, reading and checking its footer (which records the column types).
-    static std::shared_ptr<RowGroupFile> open(const std::string& path, uint64_t number, BufferCache* cache);
+    // An existing file of `rows` rows. Its footer (which records the column types) is read and checked on first
+    // use, so a damaged file fails the queries that read it, not the opening of the database.
+    static std::shared_ptr<RowGroupFile> open(const std::string& path, uint64_t number, idx_t rows, BufferCache* cache);
 
     const std::string& path() const { return path_; }
     uint64_t number() const { return number_; }
     idx_t row_count() const { return rows_; }
     uint64_t file_size() const { return file_size_; }
-    const std::vector<LogicalType>& types() const { return types_; }
-    const std::vector<BlockInfo>& blocks(idx_t column) const { return columns_[column]; }
+    const std::vector<LogicalType>& types() const {
+        load_footer();
+        return types_;
+    }
+    const std::vector<BlockInfo>& blocks(idx_t column) const {
+        load_footer();
+        return columns_[column];
+    }
     uint64_t column_bytes(idx_t column) const;
     // Decoded uncompressed size of a column (for compression ratios): the encoded sizes before compression.
     uint64_t column_encoded_bytes(idx_t column) const;
@@ -51,6 +60,8 @@ public:
 private:
     RowGroupFile() = default;
     DecodedBlock read_block(idx_t column, idx_t block, size_t& bytes_read) const;
+    void load_footer() const;
+    void read_footer();
 
     std::string path_;
     uint64_t number_ = 0;
@@ -59,6 +70,8 @@ private:
     std::vector<LogicalType> types_;
     std::vector<std::vector<BlockInfo>> columns_;
     BufferCache* cache_ = nullptr;
+    mutable std::mutex footer_mutex_;
+    mutable std::atomic<bool> footer_loaded_{false};
 };
 
 }  // namespace basalt

@@ -15,7 +15,10 @@ namespace basalt {
 namespace {
 
 constexpr char kMagic[8] = {'B', 'S', 'L', 'T', 'W', 'A', 'L', '1'};
-constexpr size_t kHeaderSize = sizeof(uint32_t) + sizeof(uint64_t);
+// [u32 payload length][u32 check of the length][u64 checksum of the payload]
+constexpr size_t kHeaderSize = 2 * sizeof(uint32_t) + sizeof(uint64_t);
+
+uint32_t length_check(uint32_t length) { return static_cast<uint32_t>(checksum64(&length, sizeof(length))) ^ 0x5a5a5a5au; }
 
 [[noreturn]] void io_error(const std::string& what, const std::string& path) {
     throw Error(sql_state::kIoError, fmt::format("could not {} \"{}\": {}", what, path, std::strerror(errno)));
@@ -68,13 +71,19 @@ size_t WriteAheadLog::replay(const std::function<void(BinaryReader&)>& on_record
     size_t records = 0;
     while (offset < data.size()) {
         bool torn = false;
-        uint32_t length = 0;
+        uint32_t length = 0, check = 0;
         uint64_t sum = 0;
         if (data.size() - offset < kHeaderSize) {
             torn = true;
         } else {
             std::memcpy(&length, data.data() + offset, sizeof(length));
-            std::memcpy(&sum, data.data() + offset + sizeof(length), sizeof(sum));
+            std::memcpy(&check, data.data() + offset + 4, sizeof(check));
+            std::memcpy(&sum, data.data() + offset + 8, sizeof(sum));
+            if (check != length_check(length)) {
+                // A damaged length would make the record look torn and drop everything after it: refuse instead.
+                throw Error(sql_state::kDataCorrupted,
+                            fmt::format("could not read \"{}\": the record header at byte {} is damaged", path_, offset));
+            }
             if (length > data.size() - offset - kHeaderSize) {
                 torn = true;
             } else if (checksum64(data.data() + offset + kHeaderSize, length) != sum) {
@@ -99,9 +108,11 @@ size_t WriteAheadLog::replay(const std::function<void(BinaryReader&)>& on_record
 void WriteAheadLog::append(const std::string& payload, bool sync) {
     std::string record(kHeaderSize, '\0');
     auto length = static_cast<uint32_t>(payload.size());
+    uint32_t check = length_check(length);
     uint64_t sum = checksum64(payload.data(), payload.size());
     std::memcpy(record.data(), &length, sizeof(length));
-    std::memcpy(record.data() + sizeof(length), &sum, sizeof(sum));
+    std::memcpy(record.data() + 4, &check, sizeof(check));
+    std::memcpy(record.data() + 8, &sum, sizeof(sum));
     record += payload;
     // pwrite at the known end: a failed earlier append never leaves a gap the next one would hide.
     const char* data = record.data();

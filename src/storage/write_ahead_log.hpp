@@ -1,10 +1,12 @@
 // The write-ahead log: one file of records, appended at each commit and schema change, replayed at open.
-// File: "BSLTWAL1" then records, each [u32 payload length][u64 XXH3 of the payload][payload].
+// File: "BSLTWAL1" then records, each [u32 payload length][u32 check of the length][u64 XXH3 of the
+// payload][payload].
 //   (1) A record is durable once append() returns with sync (fdatasync); with sync off (the setting
 //       synchronous = off) it survives a process crash but not a power loss.
 //   (2) Replay stops at a torn tail (the last record cut short, as a crash in the middle of a write leaves it)
-//       and truncates it away. A record that is all there but fails its checksum is corruption: XX001 naming the
-//       file, and the database does not open (nothing acknowledged is silently dropped).
+//       and truncates it away. A record that is all there but fails its checksum, or a header whose length
+//       fails its check, is corruption: XX001 naming the file, and the database does not open (nothing
+//       acknowledged is silently dropped).
 #pragma once
 
 #include <functional>
