@@ -27,6 +27,9 @@ struct OperatorStats {
     std::atomic<uint64_t> rows{0};
     std::atomic<uint64_t> nanos{0};
     std::atomic<uint64_t> bytes{0};  // memory held by the operator's state at its peak
+    // Table scans: row groups read and skipped by zone maps, and on-disk bytes of the scanned columns.
+    bool is_scan = false;
+    std::atomic<uint64_t> row_groups_read{0}, row_groups_skipped{0}, bytes_read{0}, bytes_skipped{0};
 };
 
 // What every pipeline of one query shares: the worker pool, working tables of recursive CTEs, statistics.

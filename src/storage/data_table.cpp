@@ -215,6 +215,35 @@ bool DataTable::scan(idx_t row_group, idx_t& vector_index, const std::vector<idx
     return true;
 }
 
+std::vector<bool> DataTable::blocks_to_read(idx_t row_group, const std::vector<ZoneFilter>& filters,
+                                            const std::vector<idx_t>& column_ids, uint64_t& bytes_read,
+                                            uint64_t& bytes_skipped) const {
+    std::shared_ptr<RowGroupFile> file;
+    std::vector<int> file_column;
+    {
+        std::shared_lock guard(lock_);
+        if (row_group >= row_groups_.size() || !row_groups_[row_group].file) return {};
+        file = row_groups_[row_group].file;
+        file_column = row_groups_[row_group].file_column;
+    }
+    idx_t blocks = (file->row_count() + kBlockRows - 1) / kBlockRows;
+    std::vector<bool> keep(blocks, true);
+    for (const auto& f : filters) {
+        int in_file = file_column[f.column];
+        if (in_file < 0) continue;
+        const auto& info = file->blocks(static_cast<idx_t>(in_file));
+        for (idx_t b = 0; b < blocks; b++) {
+            if (keep[b] && !zone_may_match(info[b].zone_map, info[b].rows, f)) keep[b] = false;
+        }
+    }
+    for (idx_t id : column_ids) {
+        if (id == kRowIdColumn || file_column[id] < 0) continue;
+        const auto& info = file->blocks(static_cast<idx_t>(file_column[id]));
+        for (idx_t b = 0; b < blocks; b++) (keep[b] ? bytes_read : bytes_skipped) += info[b].size;
+    }
+    return keep;
+}
+
 DeleteResult DataTable::delete_row(row_t row, const TransactionView& view) {
     std::unique_lock guard(lock_);
     idx_t offset = 0;

@@ -20,6 +20,7 @@
 #include "storage/row_group_file.hpp"
 #include "storage/unique_index.hpp"
 #include "storage/version.hpp"
+#include "storage/zone_filter.hpp"
 #include "vector/data_chunk.hpp"
 
 namespace basalt {
@@ -54,6 +55,12 @@ public:
     // may hold zero rows when a whole segment is invisible.
     bool scan(idx_t row_group, idx_t& vector_index, const std::vector<idx_t>& column_ids, DataChunk& out,
               const TransactionView& view) const;
+
+    // Zone-map pruning of row group `row_group` for a scan reading column_ids: which of its blocks may hold
+    // rows matching every filter (empty: all, the row group has no column file), and the on-disk bytes of the
+    // scanned columns in the blocks kept and skipped.
+    std::vector<bool> blocks_to_read(idx_t row_group, const std::vector<ZoneFilter>& filters, const std::vector<idx_t>& column_ids,
+                                     uint64_t& bytes_read, uint64_t& bytes_skipped) const;
 
     // Appends rows as committed by commit_id, taking the chunks' buffers where it can, and indexes their keys.
     // The same chunks always give the same row ids (log replay relies on it). Returns the first row id.

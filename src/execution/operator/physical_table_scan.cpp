@@ -1,6 +1,9 @@
 #include "execution/operator/physical_table_scan.hpp"
 
 #include "common/error.hpp"
+
+#include <algorithm>
+#include <optional>
 #include "execution/expression_executor.hpp"
 #include "vector/vector_operations.hpp"
 
@@ -24,6 +27,7 @@ struct ScanLocal : LocalSourceState {
     idx_t row_group = 0;
     idx_t vector_index = 0;
     bool active = false;
+    std::vector<bool> blocks;  // of the current row group: which blocks zone maps kept (empty: all)
     DataChunk scanned;
     std::unique_ptr<ExpressionExecutor> filter;
     std::vector<sel_t> sel;
@@ -31,9 +35,47 @@ struct ScanLocal : LocalSourceState {
 
 }  // namespace
 
+namespace {
+
+// `column op constant` conjuncts (either side order) become zone filters.
+void collect_zone_filters(const Expression& e, const std::vector<idx_t>& column_ids, std::vector<ZoneFilter>& out) {
+    if (e.kind == ExpressionKind::kAnd) {
+        for (const auto& c : e.children) collect_zone_filters(*c, column_ids, out);
+        return;
+    }
+    if (e.kind != ExpressionKind::kFunction || e.children.size() != 2) return;
+    static const std::pair<const char*, ZoneOp> kOps[] = {{"eq", ZoneOp::kEqual}, {"lt", ZoneOp::kLess}, {"le", ZoneOp::kLessEqual},
+                                                          {"gt", ZoneOp::kGreater}, {"ge", ZoneOp::kGreaterEqual}};
+    std::optional<ZoneOp> op;
+    for (auto [name, o] : kOps) {
+        if (e.function.name == name) op = o;
+    }
+    if (!op) return;
+    const Expression* column = e.children[0].get();
+    const Expression* constant = e.children[1].get();
+    if (column->kind == ExpressionKind::kConstant && constant->kind == ExpressionKind::kBoundRef) {
+        std::swap(column, constant);
+        // c < x  is  x > c
+        switch (*op) {
+            case ZoneOp::kLess: op = ZoneOp::kGreater; break;
+            case ZoneOp::kLessEqual: op = ZoneOp::kGreaterEqual; break;
+            case ZoneOp::kGreater: op = ZoneOp::kLess; break;
+            case ZoneOp::kGreaterEqual: op = ZoneOp::kLessEqual; break;
+            case ZoneOp::kEqual: break;
+        }
+    }
+    if (column->kind != ExpressionKind::kBoundRef || constant->kind != ExpressionKind::kConstant) return;
+    idx_t id = column_ids[column->index];
+    if (id == kRowIdColumn) return;
+    out.push_back({id, *op, constant->value});
+}
+
+}  // namespace
+
 PhysicalTableScan::PhysicalTableScan(std::vector<LogicalType> types, std::shared_ptr<TableEntry> table,
                                      std::vector<idx_t> column_ids, std::vector<ExprPtr> filters)
     : PhysicalOperator(std::move(types)), table_(std::move(table)), column_ids_(std::move(column_ids)) {
+    for (const auto& f : filters) collect_zone_filters(*f, column_ids_, zone_filters_);
     filter_ = combine_conjunction(std::move(filters));
 }
 
@@ -62,9 +104,10 @@ std::unique_ptr<LocalSourceState> PhysicalTableScan::make_local_source_state(Exe
     return l;
 }
 
-void PhysicalTableScan::produce(ExecContext&, GlobalSourceState& gstate, LocalSourceState& lstate, DataChunk& out) const {
+void PhysicalTableScan::produce(ExecContext& context, GlobalSourceState& gstate, LocalSourceState& lstate, DataChunk& out) const {
     auto& g = static_cast<ScanGlobal&>(gstate);
     auto& l = static_cast<ScanLocal&>(lstate);
+    OperatorStats* stats = id >= 0 && static_cast<size_t>(id) < context.query->stats.size() ? context.query->stats[id].get() : nullptr;
     while (true) {
         if (!l.active) {
             l.row_group = g.next_row_group.fetch_add(1);
@@ -74,6 +117,26 @@ void PhysicalTableScan::produce(ExecContext&, GlobalSourceState& gstate, LocalSo
             }
             l.vector_index = 0;
             l.active = true;
+            l.blocks.clear();
+            if (l.row_group < g.row_groups) {
+                uint64_t read = 0, skipped = 0;
+                l.blocks = table_->storage->blocks_to_read(l.row_group, zone_filters_, column_ids_, read, skipped);
+                bool any = l.blocks.empty() || std::find(l.blocks.begin(), l.blocks.end(), true) != l.blocks.end();
+                if (stats) {
+                    stats->is_scan = true;
+                    (any ? stats->row_groups_read : stats->row_groups_skipped)++;
+                    stats->bytes_read += read;
+                    stats->bytes_skipped += skipped;
+                }
+                if (!any) {
+                    l.active = false;
+                    continue;
+                }
+            }
+        }
+        if (l.vector_index / kBlockVectors < l.blocks.size() && !l.blocks[l.vector_index / kBlockVectors]) {
+            l.vector_index++;  // a block zone maps ruled out
+            continue;
         }
         idx_t vector_index = l.vector_index;
         if (l.row_group < g.row_groups) {

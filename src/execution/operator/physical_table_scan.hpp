@@ -25,6 +25,7 @@ private:
     std::shared_ptr<TableEntry> table_;
     std::vector<idx_t> column_ids_;
     ExprPtr filter_;  // over the scanned columns (in column_ids order); null when none
+    std::vector<ZoneFilter> zone_filters_;  // the parts of the filter zone maps can decide
 };
 
 }  // namespace basalt
