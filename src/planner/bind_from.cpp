@@ -277,6 +277,29 @@ bool catalog_listing(Catalog& catalog, const TableRef& ref, const std::vector<Va
         }
         return true;
     }
+    if (ref.name == "basalt_storage") {
+        // Per column of every table: rows, row groups (all, and those in column files), bytes in column files,
+        // the same values as plain bytes, and the compression ratio between the two.
+        names = {"schema_name", "table_name", "column_name", "data_type", "rows", "row_groups", "row_groups_on_disk",
+                 "bytes_on_disk", "bytes_raw", "compression_ratio"};
+        auto big = LogicalType::bigint();
+        types = {text, text, text, text, big, big, big, big, big, LogicalType::double_type()};
+        for (const auto& t : catalog.all_tables()) {
+            auto info = t->storage->storage_info();
+            auto rows_live = static_cast<int64_t>(t->storage->live_row_count());
+            for (size_t c = 0; c < t->columns.size(); c++) {
+                uint64_t disk = info.column_bytes[c], raw = info.column_raw_bytes[c];
+                rows.push_back({Value::varchar(t->schema), Value::varchar(t->name), Value::varchar(t->columns[c].name),
+                                Value::varchar(t->columns[c].type.to_string()), Value::bigint(rows_live),
+                                Value::bigint(static_cast<int64_t>(info.row_groups)),
+                                Value::bigint(static_cast<int64_t>(info.persisted_row_groups)),
+                                Value::bigint(static_cast<int64_t>(disk)), Value::bigint(static_cast<int64_t>(raw)),
+                                disk > 0 ? Value::double_value(static_cast<double>(raw) / static_cast<double>(disk))
+                                         : Value(LogicalType::double_type())});
+            }
+        }
+        return true;
+    }
     if (ref.name == "basalt_functions") {
         names = {"name", "kind", "arguments"};
         types = {text, text, text};

@@ -362,6 +362,11 @@ EncodedBlock encode_block(const std::vector<const Vector*>& vectors, idx_t count
             }
         }
         if constexpr (std::is_same_v<T, std::string_view>) {
+            for (const auto& v : values) block.raw_size += v.size() + 4;
+        } else {
+            block.raw_size = count * sizeof(T);
+        }
+        if constexpr (std::is_same_v<T, std::string_view>) {
             std::string payload = encode_strings(values, block.encoding);
             out.write<uint8_t>(static_cast<uint8_t>(block.encoding));
             out.write_bytes(payload.data(), payload.size());

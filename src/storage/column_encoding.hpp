@@ -39,6 +39,7 @@ struct EncodedBlock {
     Encoding encoding = Encoding::kPlain;
     Compression compression = Compression::kNone;
     uint32_t encoded_size = 0;  // size before compression
+    uint64_t raw_size = 0;      // the values as plain bytes (strings: their bytes plus 4 per value), for ratios
     ZoneMap zone_map;
 };
 

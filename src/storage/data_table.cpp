@@ -486,14 +486,14 @@ DataTable::StorageInfo DataTable::storage_info() const {
     StorageInfo info;
     info.row_groups = row_groups_.size();
     info.column_bytes.assign(types_.size(), 0);
-    info.column_encoded_bytes.assign(types_.size(), 0);
+    info.column_raw_bytes.assign(types_.size(), 0);
     for (const auto& group : row_groups_) {
         if (!group.file) continue;
         info.persisted_row_groups++;
         for (idx_t c = 0; c < types_.size(); c++) {
             if (group.file_column[c] < 0) continue;
             info.column_bytes[c] += group.file->column_bytes(static_cast<idx_t>(group.file_column[c]));
-            info.column_encoded_bytes[c] += group.file->column_encoded_bytes(static_cast<idx_t>(group.file_column[c]));
+            info.column_raw_bytes[c] += group.file->column_raw_bytes(static_cast<idx_t>(group.file_column[c]));
         }
     }
     return info;

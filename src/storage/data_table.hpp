@@ -107,7 +107,7 @@ public:
         idx_t row_groups = 0;
         idx_t persisted_row_groups = 0;
         std::vector<uint64_t> column_bytes;          // on disk
-        std::vector<uint64_t> column_encoded_bytes;  // before compression
+        std::vector<uint64_t> column_raw_bytes;      // the same values as plain bytes
     };
     StorageInfo storage_info() const;
 

@@ -55,10 +55,10 @@ uint64_t RowGroupFile::column_bytes(idx_t column) const {
     return bytes;
 }
 
-uint64_t RowGroupFile::column_encoded_bytes(idx_t column) const {
+uint64_t RowGroupFile::column_raw_bytes(idx_t column) const {
     load_footer();
     uint64_t bytes = 0;
-    for (const auto& b : columns_[column]) bytes += b.encoded_size;
+    for (const auto& b : columns_[column]) bytes += b.raw_size;
     return bytes;
 }
 
@@ -87,6 +87,7 @@ std::shared_ptr<RowGroupFile> RowGroupFile::write(const std::string& path, uint6
             info.compression = encoded.compression;
             info.encoded_size = encoded.encoded_size;
             info.checksum = checksum64(encoded.bytes.data(), encoded.bytes.size());
+            info.raw_size = encoded.raw_size;
             info.zone_map = std::move(encoded.zone_map);
             data += encoded.bytes;
             file->columns_[c].push_back(std::move(info));
@@ -106,6 +107,7 @@ std::shared_ptr<RowGroupFile> RowGroupFile::write(const std::string& path, uint6
             footer.write<uint8_t>(static_cast<uint8_t>(b.compression));
             footer.write_varint(b.encoded_size);
             footer.write<uint64_t>(b.checksum);
+            footer.write_varint(b.raw_size);
             footer.write_varint(b.zone_map.null_count);
             footer.write<uint8_t>(b.zone_map.has_min_max ? 1 : 0);
             if (b.zone_map.has_min_max) {
@@ -199,6 +201,7 @@ void RowGroupFile::read_footer() {
             info.compression = static_cast<Compression>(in.read<uint8_t>());
             info.encoded_size = static_cast<uint32_t>(in.read_varint());
             info.checksum = in.read<uint64_t>();
+            info.raw_size = in.read_varint();
             info.zone_map.null_count = in.read_varint();
             info.zone_map.has_min_max = in.read<uint8_t>() != 0;
             if (info.zone_map.has_min_max) {

@@ -25,6 +25,7 @@ struct BlockInfo {
     Compression compression = Compression::kNone;
     uint32_t encoded_size = 0;
     uint64_t checksum = 0;
+    uint64_t raw_size = 0;
     ZoneMap zone_map;
 };
 
@@ -51,8 +52,8 @@ public:
         return columns_[column];
     }
     uint64_t column_bytes(idx_t column) const;
-    // Decoded uncompressed size of a column (for compression ratios): the encoded sizes before compression.
-    uint64_t column_encoded_bytes(idx_t column) const;
+    // A column's values as plain bytes (for compression ratios).
+    uint64_t column_raw_bytes(idx_t column) const;
 
     // Vector `vector_index` (of kVectorSize rows) of a column, through the buffer cache.
     const Vector& vector(idx_t column, idx_t vector_index, std::shared_ptr<const DecodedBlock>& hold) const;
