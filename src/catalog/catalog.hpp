@@ -3,6 +3,7 @@
 //   (1) The catalog is changed only by DDL, which the Connection runs alone (no concurrent readers yet).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -40,6 +41,9 @@ struct TableEntry {
     std::vector<ColumnDefinition> columns;
     std::vector<UniqueConstraint> unique_constraints;  // primary key first, if any
     std::vector<CheckConstraint> checks;
+    // Physical layout, applied when row groups are written or compacted:
+    std::string partition_sql;                // PARTITION BY LIST (expression): one partition per value
+    std::vector<std::string> cluster_by;      // WITH (cluster_by = 'a, b'): sorted within row groups
     std::shared_ptr<DataTable> storage;
 
     std::optional<idx_t> find_column(const std::string& column) const;
@@ -77,6 +81,9 @@ public:
     void rename_table(const std::string& schema, const std::string& name, const std::string& new_name);
     std::vector<std::shared_ptr<TableEntry>> all_tables();
     std::vector<std::string> schema_names() const;
+    // The database's snapshots (commit id, commit time in microseconds) for basalt_snapshots(); set by the
+    // Database that owns the catalog.
+    std::function<std::vector<std::pair<uint64_t, int64_t>>()> list_snapshots;
     std::vector<std::shared_ptr<ViewEntry>> all_views();
 
 private:

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -15,6 +16,8 @@
 #include <vector>
 
 #include "common/task_scheduler.hpp"
+#include "storage/version.hpp"
+#include "types/value.hpp"
 #include "vector/data_chunk.hpp"
 
 namespace basalt {
@@ -36,6 +39,8 @@ struct OperatorStats {
 struct QueryContext {
     TaskScheduler* scheduler = nullptr;
     const Transaction* transaction = nullptr;  // what table scans see
+    // Time travel: resolves an as_of() timestamp to a snapshot and checks a snapshot id is readable.
+    std::function<txn_t(const Value& as_of)> resolve_snapshot;
     int threads = 1;
     bool profile = false;
     std::map<uint32_t, std::shared_ptr<ColumnDataCollection>> working_tables;

@@ -129,7 +129,8 @@ std::unique_ptr<PhysicalOperator> create_physical_plan(LogicalOperator& op) {
     switch (op.kind) {
         case LogicalKind::kGet: {
             auto& get = static_cast<LogicalGet&>(op);
-            result = std::make_unique<PhysicalTableScan>(get.types(), get.table, get.column_ids, resolve_all(get.filters, get.bindings()));
+            result = std::make_unique<PhysicalTableScan>(get.types(), get.table, get.column_ids, resolve_all(get.filters, get.bindings()),
+                                                         get.as_of);
             break;
         }
         case LogicalKind::kTableFunction: {

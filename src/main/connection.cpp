@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "common/error.hpp"
+#include "function/cast.hpp"
 #include "execution/executor.hpp"
 #include "execution/physical_planner.hpp"
 #include "function/statement_clock.hpp"
@@ -34,6 +36,7 @@ QueryResult Connection::run_query(BoundQuery bound) {
     QueryContext query;
     query.scheduler = &database_.scheduler();
     query.transaction = &transaction();
+    query.resolve_snapshot = [this](const Value& as_of) { return resolve_snapshot(as_of); };
     query.threads = settings_.threads > 0 ? settings_.threads : database_.scheduler().thread_count();
     number_operators(*physical, query);
     QueryResult result;
@@ -57,6 +60,7 @@ bool is_schema_change(StatementKind kind) {
         case StatementKind::kRenameTable:
         case StatementKind::kRenameColumn:
         case StatementKind::kCheckpoint:
+        case StatementKind::kVacuum:
         case StatementKind::kCall: return true;
         default: return false;
     }
@@ -71,6 +75,7 @@ const char* statement_name(StatementKind kind) {
         case StatementKind::kDrop: return "DROP";
         case StatementKind::kCall: return "CALL";
         case StatementKind::kCheckpoint: return "CHECKPOINT";
+        case StatementKind::kVacuum: return "VACUUM";
         default: return "ALTER TABLE";
     }
 }
@@ -159,6 +164,37 @@ static uint64_t parse_byte_size(const std::string& text, const std::string& name
     return static_cast<uint64_t>(number * scale);
 }
 
+txn_t Connection::resolve_snapshot(const Value& as_of) {
+    TransactionManager& tm = database_.transactions();
+    txn_t last = tm.last_committed();
+    int64_t now = current_time_micros();
+    int64_t oldest_time = now - database_.retention();
+    txn_t snapshot;
+    if (as_of.type().id() == TypeId::kBigInt) {
+        if (as_of.get_int64() < 0) throw Error(sql_state::kInvalidParameterValue, "a snapshot id is not negative");
+        snapshot = static_cast<txn_t>(as_of.get_int64());
+        if (snapshot > last) {
+            throw Error(sql_state::kInvalidParameterValue, fmt::format("snapshot {} does not exist yet (the last commit is {})", snapshot, last));
+        }
+        auto when = tm.commit_time(snapshot);
+        if (snapshot > 0 && when && *when < oldest_time) {
+            throw Error(sql_state::kInvalidParameterValue,
+                        fmt::format("snapshot {} is older than time_travel_retention", snapshot));
+        }
+    } else {
+        int64_t micros = as_of.get_int64();
+        if (micros < oldest_time) {
+            throw Error(sql_state::kInvalidParameterValue, fmt::format("{} is older than time_travel_retention", as_of.to_string()));
+        }
+        snapshot = tm.commit_at_or_before(micros);
+    }
+    if (snapshot < database_.oldest_readable_snapshot()) {
+        throw Error(sql_state::kInvalidParameterValue,
+                    fmt::format("snapshot {} is no longer readable: VACUUM removed versions it needs", snapshot));
+    }
+    return snapshot;
+}
+
 void Connection::checkpoint_if_needed() {
     if (!database_.wants_checkpoint()) return;
     std::unique_lock<std::shared_mutex> exclusive(database_.statement_lock());
@@ -244,10 +280,12 @@ QueryResult Connection::dispatch_kind(const Statement& s) {
         case StatementKind::kSet: return execute_set(s);
         case StatementKind::kShow: return execute_show(s);
         case StatementKind::kTransaction: return execute_transaction_control(s);
-        case StatementKind::kCheckpoint: {
-            database_.checkpoint();
+        case StatementKind::kCheckpoint:
+        case StatementKind::kVacuum: {
+            bool vacuum = s.kind == StatementKind::kVacuum;
+            database_.checkpoint(vacuum);
             QueryResult r;
-            r.command_tag = "CHECKPOINT";
+            r.command_tag = vacuum ? "VACUUM" : "CHECKPOINT";
             return r;
         }
     }
@@ -270,6 +308,7 @@ QueryResult Connection::execute_explain(const Statement& s) {
     QueryContext query;
     query.scheduler = &database_.scheduler();
     query.transaction = &transaction();
+    query.resolve_snapshot = [this](const Value& as_of) { return resolve_snapshot(as_of); };
     query.threads = settings_.threads > 0 ? settings_.threads : database_.scheduler().thread_count();
     query.profile = s.analyze;
     number_operators(*physical, query);
@@ -347,6 +386,18 @@ QueryResult Connection::execute_set(const Statement& s) {
         } else {
             database_.set_checkpoint_threshold(bytes);
         }
+    } else if (name == "time_travel_retention") {
+        // An interval ('7 days', '12 hours', '0'); a bare number means seconds.
+        int64_t micros = 7LL * 24 * 3600 * 1000000;
+        if (!s.reset) {
+            std::string text = value;
+            bool digits = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+            if (digits) text += " seconds";
+            Interval iv = cast_value(Value::varchar(text), LogicalType::interval()).get_interval();
+            micros = iv.micros + static_cast<int64_t>(iv.days) * 86400000000LL + static_cast<int64_t>(iv.months) * 30 * 86400000000LL;
+            if (micros < 0) throw Error(sql_state::kInvalidParameterValue, "time_travel_retention must not be negative");
+        }
+        database_.set_retention(micros);
     } else if (name == "timezone") {
         std::string lower;
         for (char c : value) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

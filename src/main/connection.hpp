@@ -52,6 +52,9 @@ private:
     QueryResult execute_transaction_control(const Statement& s);
     // Folds the log into column files once it has grown past the threshold (after a commit, outside locks).
     void checkpoint_if_needed();
+    // The snapshot an as_of() read names: a commit id, or the last commit at a timestamp; checked against the
+    // retention period and what VACUUM removed (22023).
+    txn_t resolve_snapshot(const Value& as_of);
     QueryResult execute_update(const Statement& s);
     QueryResult execute_delete(const Statement& s);
     QueryResult execute_truncate(const Statement& s);

@@ -56,7 +56,16 @@ std::string table_definition_sql(const TableEntry& table) {
         sql += ")";
     }
     for (const auto& c : table.checks) sql += ", CONSTRAINT " + quote_name(c.name) + " CHECK (" + c.sql + ")";
-    return sql + ")";
+    sql += ")";
+    if (!table.partition_sql.empty()) sql += " PARTITION BY LIST (" + table.partition_sql + ")";
+    if (!table.cluster_by.empty()) {
+        std::string list;
+        for (const auto& c : table.cluster_by) list += (list.empty() ? "" : ", ") + c;
+        std::string quoted;
+        for (char ch : list) quoted += ch == '\'' ? std::string("''") : std::string(1, ch);
+        sql += " WITH (cluster_by = '" + quoted + "')";
+    }
+    return sql;
 }
 
 QueryResult Connection::execute_create_table(const Statement& s) {
@@ -165,6 +174,35 @@ QueryResult Connection::execute_create_table(const Statement& s) {
         if (c.check) add_check(*c.check, c.check_sql, c.check_name, c.name);
     }
     for (size_t i = 0; i < s.checks.size(); i++) add_check(*s.checks[i], s.check_sqls[i], s.check_names[i], "");
+    // Layout: partition key (bound now, so a bad expression fails CREATE TABLE) and cluster columns.
+    if (!s.partition_sql.empty()) {
+        Binder key_binder(catalog);
+        ExprPtr key = key_binder.bind_row_expression(*parse_expression(s.partition_sql), 0, table->name, names_in_order, types,
+                                                     "partition keys");
+        if (key->is_volatile()) throw Error(sql_state::kInvalidTableDefinition, "a partition key must not be volatile", s.target.position);
+        table->partition_sql = s.partition_sql;
+    }
+    for (const auto& [option, value] : s.table_options) {
+        if (option == "cluster_by") {
+            size_t start = 0;
+            while (start <= value.size()) {
+                size_t comma = value.find(',', start);
+                if (comma == std::string::npos) comma = value.size();
+                std::string name = value.substr(start, comma - start);
+                while (!name.empty() && std::isspace(static_cast<unsigned char>(name.front()))) name.erase(name.begin());
+                while (!name.empty() && std::isspace(static_cast<unsigned char>(name.back()))) name.pop_back();
+                if (!name.empty()) {
+                    if (!table->find_column(name)) {
+                        throw Error(sql_state::kUndefinedColumn, fmt::format("cluster_by column \"{}\" does not exist", name), s.target.position);
+                    }
+                    table->cluster_by.push_back(name);
+                }
+                start = comma + 1;
+            }
+        } else {
+            throw Error(sql_state::kInvalidParameterValue, fmt::format("unrecognized parameter \"{}\"", option), s.target.position);
+        }
+    }
     catalog.create_table(table, s.if_not_exists);
     return tag("CREATE TABLE");
 }

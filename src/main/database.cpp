@@ -44,6 +44,7 @@ Database::Database(int threads, const std::string& directory) : directory_(direc
     // The default memory limit for cached column blocks: half of physical memory.
     size_t pages = static_cast<size_t>(::sysconf(_SC_PHYS_PAGES)), page = static_cast<size_t>(::sysconf(_SC_PAGE_SIZE));
     cache_ = std::make_unique<BufferCache>(pages > 0 && page > 0 ? pages * page / 2 : size_t{1} << 30);
+    catalog_.list_snapshots = [this]() { return transactions_.commit_times(); };
     if (!directory_.empty()) open_directory();
 }
 
@@ -110,6 +111,7 @@ void Database::log_commit(const Transaction& transaction, txn_t commit_id) {
     BinaryWriter out;
     out.write<uint8_t>(static_cast<uint8_t>(RecordType::kCommit));
     out.write_varint(commit_id);
+    out.write<int64_t>(transactions_.commit_time(commit_id).value_or(0));
     out.write_varint(transaction.local_storages().size());
     for (const auto& [raw, local] : transaction.local_storages()) {
         auto table = table_of(catalog_, raw);
@@ -140,6 +142,7 @@ void Database::replay_record(BinaryReader& in, Connection& connection) {
     }
     if (type != RecordType::kCommit) in.corrupt("an unknown record type");
     txn_t commit_id = in.read_varint();
+    transactions_.record_commit_time(commit_id, in.read<int64_t>());
     auto find = [&](const std::string& schema, const std::string& name) {
         auto table = catalog_.find_table(schema, name);
         if (!table) in.corrupt(fmt::format("a commit names table {}.{}, which does not exist", schema, name));

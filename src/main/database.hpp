@@ -59,7 +59,13 @@ public:
 
     // Writes every table's new rows to column files and a new manifest, then starts a fresh log. The caller
     // holds the statement lock exclusively (no statement runs); open transactions may exist.
-    void checkpoint();
+    // vacuum: also rewrite every row group with rows deleted before the retention period or room to merge.
+    void checkpoint(bool vacuum = false);
+    // Time travel: how far back snapshots stay readable (setting time_travel_retention, default 7 days).
+    void set_retention(int64_t micros) { retention_micros_ = micros; }
+    int64_t retention() const { return retention_micros_; }
+    // The oldest snapshot a time-travel read may name: compactions dropped the rows older ones would need.
+    txn_t oldest_readable_snapshot() const { return vacuum_horizon_; }
     // True when the log has grown past the checkpoint threshold (setting checkpoint_threshold).
     bool wants_checkpoint() const;
     void set_checkpoint_threshold(uint64_t bytes) { checkpoint_threshold_ = bytes; }
@@ -70,6 +76,7 @@ private:
     void open_directory();
     void load_manifest(const std::string& path, Connection& connection);
     void remove_unreferenced_files();
+    void compact_tables(bool vacuum);
     void log_commit(const Transaction& transaction, txn_t commit_id);
     void replay_record(BinaryReader& record, Connection& connection);
 
@@ -88,6 +95,8 @@ private:
     uint64_t checkpoint_seq_ = 0;  // the manifest in force (0: none yet); the log is wal-<seq>.log
     uint64_t next_file_ = 1;       // number of the next column file (data/<n>.bcol)
     std::atomic<uint64_t> checkpoint_threshold_{64ull << 20};
+    std::atomic<int64_t> retention_micros_{7LL * 24 * 3600 * 1000000};
+    std::atomic<txn_t> vacuum_horizon_{0};
 };
 
 }  // namespace basalt

@@ -9,9 +9,11 @@
 // deletes, column map for schema changes), ending with an XXH3 checksum of everything before it.
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <zstd.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -19,7 +21,10 @@
 #include <sstream>
 
 #include "common/error.hpp"
+#include "execution/expression_executor.hpp"
+#include "execution/physical_planner.hpp"
 #include "main/connection.hpp"
+#include "parser/parser.hpp"
 #include "storage/chunk_serialization.hpp"
 #include "storage/write_ahead_log.hpp"
 
@@ -76,12 +81,53 @@ std::string data_file_path(const std::string& directory, uint64_t number) {
 
 bool Database::wants_checkpoint() const { return log_ && log_->size() > checkpoint_threshold_; }
 
-void Database::checkpoint() {
-    if (!log_) return;
+void Database::compact_tables(bool vacuum) {
+    auto now = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    // Rows deleted at or before the horizon are invisible to every running transaction and older than the
+    // retention period, so no read can need them.
+    txn_t horizon = std::min(transactions_.oldest_active_snapshot(), transactions_.commit_at_or_before(now - retention_micros_));
+    for (const auto& t : catalog_.all_tables()) {
+        if (t->storage->pending_writers() > 0) continue;  // its row ids must stay put
+        CompactionOptions options;
+        options.horizon = horizon;
+        options.force = vacuum;
+        for (const auto& name : t->cluster_by) {
+            if (auto c = t->find_column(name)) options.cluster_columns.push_back(*c);
+        }
+        if (!t->partition_sql.empty()) {
+            std::vector<std::string> names;
+            std::vector<LogicalType> types;
+            std::vector<ColumnBinding> bindings;
+            for (idx_t c = 0; c < t->columns.size(); c++) {
+                names.push_back(t->columns[c].name);
+                types.push_back(t->columns[c].type);
+                bindings.push_back({0, static_cast<uint32_t>(c)});
+            }
+            Binder binder(catalog_);
+            ExprPtr bound = binder.bind_row_expression(*parse_expression(t->partition_sql), 0, t->name, names, types, "partition keys");
+            auto expression = std::shared_ptr<Expression>(resolve_column_bindings(*bound, bindings).release());
+            options.partition_key = [expression](const DataChunk& rows, Vector& keys) {
+                keys = Vector(expression->type, kVectorSize);
+                ExpressionExecutor(*expression).execute(rows, keys);
+            };
+        }
+        t->storage->compact(options);
+    }
+    if (horizon > vacuum_horizon_) vacuum_horizon_ = horizon;
+    transactions_.trim_commit_times(now - retention_micros_);
+}
+
+void Database::checkpoint(bool vacuum) {
+    if (!log_) {
+        // In memory: a VACUUM still drops old versions and merges row groups.
+        std::lock_guard commits(transactions_.commit_mutex());
+        if (vacuum) compact_tables(true);
+        return;
+    }
     std::lock_guard commits(transactions_.commit_mutex());
+    compact_tables(vacuum);
     uint64_t seq = checkpoint_seq_ + 1;
     BinaryWriter out;
-    out.write_bytes(kManifestMagic, sizeof(kManifestMagic));
     out.write<uint64_t>(seq);
     out.write<uint64_t>(transactions_.last_committed());
     // Catalog as SQL, in an order that recreates it: schemas, tables, then views.
@@ -104,6 +150,13 @@ void Database::checkpoint() {
     }
     sync_path(directory_ + "/data", true);
     out.write<uint64_t>(next_file_);
+    out.write<uint64_t>(vacuum_horizon_);
+    auto times = transactions_.commit_times();
+    out.write_varint(times.size());
+    for (auto [id, micros] : times) {
+        out.write_varint(id);
+        out.write<int64_t>(micros);
+    }
     out.write_varint(statements.size());
     for (const auto& sql : statements) out.write_string(sql);
     out.write_varint(tables.size());
@@ -134,12 +187,20 @@ void Database::checkpoint() {
             }
         }
     }
-    uint64_t sum = checksum64(out.buffer().data(), out.size());
-    out.write<uint64_t>(sum);
+    // The body is zstd-compressed (delete lists and statistics compress well).
+    std::string file(kManifestMagic, sizeof(kManifestMagic));
+    uint64_t raw_size = out.size();
+    file.append(reinterpret_cast<const char*>(&raw_size), sizeof(raw_size));
+    std::string compressed(ZSTD_compressBound(out.size()), '\0');
+    size_t n = ZSTD_compress(compressed.data(), compressed.size(), out.buffer().data(), out.size(), 3);
+    if (ZSTD_isError(n)) throw Error(sql_state::kInternalError, "could not compress the manifest");
+    file.append(compressed.data(), n);
+    uint64_t sum = checksum64(file.data(), file.size());
+    file.append(reinterpret_cast<const char*>(&sum), sizeof(sum));
 
     std::string manifest = fmt::format("{}/manifest-{:08}.bsm", directory_, seq);
     std::string temporary = fmt::format("{}/manifest-{:08}.tmp", directory_, seq);
-    write_file_synced(temporary, out.buffer());
+    write_file_synced(temporary, file);
     if (std::rename(temporary.c_str(), manifest.c_str()) != 0) io_error("rename", temporary);
     sync_path(directory_, true);
     // The new manifest is in force: start its log (empty) and drop what it replaced.
@@ -164,10 +225,26 @@ void Database::load_manifest(const std::string& path, Connection& connection) {
     if (checksum64(data.data(), data.size() - sizeof(sum)) != sum) {
         throw Error(sql_state::kDataCorrupted, fmt::format("could not read \"{}\": the manifest fails its checksum", path));
     }
-    BinaryReader in(std::string_view(data).substr(sizeof(kManifestMagic), data.size() - sizeof(kManifestMagic) - sizeof(sum)), path);
+    uint64_t raw_size;
+    if (data.size() < sizeof(kManifestMagic) + 2 * sizeof(uint64_t)) {
+        throw Error(sql_state::kDataCorrupted, fmt::format("could not read \"{}\": the manifest is cut short", path));
+    }
+    std::memcpy(&raw_size, data.data() + sizeof(kManifestMagic), sizeof(raw_size));
+    std::string body(raw_size, '\0');
+    size_t start = sizeof(kManifestMagic) + sizeof(raw_size);
+    size_t n = ZSTD_decompress(body.data(), body.size(), data.data() + start, data.size() - start - sizeof(sum));
+    if (ZSTD_isError(n) || n != raw_size) {
+        throw Error(sql_state::kDataCorrupted, fmt::format("could not read \"{}\": the manifest does not decompress", path));
+    }
+    BinaryReader in(body, path);
     in.read<uint64_t>();  // checkpoint number (also in the file name)
     txn_t last_committed = in.read<uint64_t>();
     next_file_ = in.read<uint64_t>();
+    vacuum_horizon_ = in.read<uint64_t>();
+    for (uint64_t n = in.read_varint(), i = 0; i < n; i++) {
+        txn_t id = in.read_varint();
+        transactions_.record_commit_time(id, in.read<int64_t>());
+    }
     uint64_t statements = in.read_varint();
     std::vector<std::string> views;
     for (uint64_t i = 0; i < statements; i++) {

@@ -209,7 +209,7 @@ struct CopyOption {
 
 enum class StatementKind {
     kSelect, kInsert, kCreateTable, kCreateTableAs, kCreateView, kCreateSchema, kDrop, kAlterTable,
-    kRenameTable, kRenameColumn, kCopy, kExplain, kSet, kShow, kTransaction, kCall, kTruncate, kUpdate, kDelete, kCheckpoint,
+    kRenameTable, kRenameColumn, kCopy, kExplain, kSet, kShow, kTransaction, kCall, kTruncate, kUpdate, kDelete, kCheckpoint, kVacuum,
 };
 
 enum class AlterKind { kAddColumn, kDropColumn, kSetNotNull, kDropNotNull, kAlterType, kSetDefault };
@@ -236,6 +236,8 @@ struct Statement {
     bool has_primary_key = false;             // unique_keys[0] is a table-level PRIMARY KEY
     std::vector<std::string> unique_key_names;  // per unique_keys entry, "" when not named
     std::vector<std::string> check_sqls, check_names;  // per checks entry
+    std::string partition_sql;                         // PARTITION BY LIST (this)
+    std::vector<std::pair<std::string, std::string>> table_options;  // WITH (name = value, ...)
     // UPDATE / DELETE: `select` reads [target.ctid, target.*, SET values..., RETURNING values...] from the target
     // joined with FROM/USING under WHERE; `columns` names the SET columns.
     std::string target_alias;

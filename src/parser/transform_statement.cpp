@@ -171,7 +171,16 @@ std::unique_ptr<Statement> transform_create(TransformContext& ctx, const PgQuery
     s->target = qualified(c->relation);
     s->if_not_exists = c->if_not_exists;
     if (c->n_inh_relations || c->partbound || c->of_typename) unsupported("table inheritance and typed tables", s->target.position);
-    if (c->partspec) unsupported("PARTITION BY (arrives with the storage issue)", s->target.position);
+    if (c->partspec) {
+        std::string strategy = c->partspec->strategy ? c->partspec->strategy : "";
+        if (strategy != "list") unsupported("PARTITION BY " + strategy + " (use PARTITION BY LIST)", pos(c->partspec->location));
+        if (c->partspec->n_part_params != 1) unsupported("more than one partition key", pos(c->partspec->location));
+        s->partition_sql = slice_check(*ctx.sql, pos(c->partspec->location));
+    }
+    for (size_t i = 0; i < c->n_options; i++) {
+        const PgQuery__DefElem* d = c->options[i]->def_elem;
+        s->table_options.emplace_back(d->defname, def_elem_value(d->arg));
+    }
     for (size_t i = 0; i < c->n_table_elts; i++) {
         const PgQuery__Node* e = c->table_elts[i];
         if (e->node_case == PG_QUERY__NODE__NODE_COLUMN_DEF) {
@@ -304,6 +313,11 @@ std::unique_ptr<Statement> transform_statement(TransformContext& ctx, const PgQu
         }
         case PG_QUERY__NODE__NODE_CREATE_STMT: return transform_create(ctx, node->create_stmt);
         case PG_QUERY__NODE__NODE_CHECK_POINT_STMT: return make_statement(StatementKind::kCheckpoint);
+        case PG_QUERY__NODE__NODE_VACUUM_STMT: {
+            auto s = make_statement(StatementKind::kVacuum);
+            if (!node->vacuum_stmt->is_vacuumcmd) unsupported("ANALYZE (statistics are kept as rows are written)", 0);
+            return s;
+        }
         case PG_QUERY__NODE__NODE_UPDATE_STMT: return transform_update(ctx, node->update_stmt);
         case PG_QUERY__NODE__NODE_DELETE_STMT: return transform_delete(ctx, node->delete_stmt);
         case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT: {

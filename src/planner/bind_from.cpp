@@ -300,6 +300,17 @@ bool catalog_listing(Catalog& catalog, const TableRef& ref, const std::vector<Va
         }
         return true;
     }
+    if (ref.name == "basalt_snapshots") {
+        // Every snapshot time travel can still name: its id (the commit) and when it was committed.
+        names = {"snapshot_id", "committed_at"};
+        types = {LogicalType::bigint(), LogicalType::timestamptz()};
+        if (catalog.list_snapshots) {
+            for (auto [id, micros] : catalog.list_snapshots()) {
+                rows.push_back({Value::bigint(static_cast<int64_t>(id)), Value::timestamptz(micros)});
+            }
+        }
+        return true;
+    }
     if (ref.name == "basalt_functions") {
         names = {"name", "kind", "arguments"};
         types = {text, text, text};
@@ -334,6 +345,37 @@ LogicalPtr Binder::bind_table_function(const TableRef& ref) {
                 throw Error(sql_state::kFeatureNotSupported, fmt::format("arguments of {} must be constants", ref.name), ref.position);
             }
             args.push_back(e->value);
+        }
+        if (ref.name == "as_of") {
+            // Time travel: as_of('table', snapshot id | timestamp) reads the table as that commit left it.
+            if (args.size() != 2 || args[0].is_null() || args[1].is_null() || !args[0].type().is_string()) {
+                throw Error(sql_state::kUndefinedFunction, "as_of takes a table name and a snapshot id or timestamp", ref.position);
+            }
+            TableRef table_ref;
+            table_ref.kind = TableRefKind::kBaseTable;
+            table_ref.position = ref.position;
+            std::string name = args[0].get_string();
+            if (auto dot = name.find('.'); dot != std::string::npos) {
+                table_ref.schema = name.substr(0, dot);
+                name = name.substr(dot + 1);
+            }
+            table_ref.name = name;
+            table_ref.alias = ref.alias.empty() ? name : ref.alias;
+            table_ref.column_aliases = ref.column_aliases;
+            if (!catalog_.find_table(table_ref.schema, name)) {
+                throw Error(sql_state::kUndefinedTable, fmt::format("table \"{}\" does not exist (as_of reads tables)", name), ref.position);
+            }
+            Value when = args[1];
+            if (when.type().is_integral()) {
+                when = cast_value(when, LogicalType::bigint());
+            } else if (when.type().is_string() || when.type().is_temporal()) {
+                when = cast_value(when, LogicalType::timestamptz());
+            } else {
+                throw Error(sql_state::kDatatypeMismatch, "as_of takes a snapshot id (integer) or a timestamp", ref.position);
+            }
+            LogicalPtr plan = bind_base_table(table_ref);
+            static_cast<LogicalGet&>(*plan).as_of = when;
+            return plan;
         }
         std::vector<std::string> names;
         std::vector<LogicalType> types;

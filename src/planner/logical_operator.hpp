@@ -40,6 +40,7 @@ struct LogicalGet : LogicalOperator {
     std::shared_ptr<TableEntry> table;
     std::vector<idx_t> column_ids;  // which table columns are read, in binding order
     std::vector<ExprPtr> filters;   // pushed-down predicates over this get's bindings
+    Value as_of;                    // time travel (as_of()): a snapshot id (BIGINT) or a timestamp; NULL: now
     LogicalGet() : LogicalOperator(LogicalKind::kGet) {}
     std::vector<ColumnBinding> bindings() const override;
     std::vector<LogicalType> types() const override;

@@ -151,22 +151,17 @@ bool DataTable::scan(idx_t row_group, idx_t& vector_index, const std::vector<idx
         base = row_group * kRowGroupSize + vector_index * kVectorSize;
         vector_index++;
 
-        // Commit ids grow with the offset (invariant 1), so the rows view sees inserted form a prefix.
-        idx_t limit = segment.count;
-        for (const auto& [first, commit] : segment.insert_runs) {
-            if (!view.sees_insert(commit)) {
-                limit = first;
-                break;
+        // Rows view sees: inserted by a commit it sees (runs of equal commit ids), not deleted for it.
+        const auto& runs = segment.insert_runs;
+        for (size_t r = 0; r < runs.size(); r++) {
+            if (!view.sees_insert(runs[r].second)) continue;
+            idx_t end = r + 1 < runs.size() ? runs[r + 1].first : segment.count;
+            for (idx_t i = runs[r].first; i < end; i++) {
+                if (segment.deleted && view.sees_delete(segment.deleted[i])) continue;
+                sel[n++] = static_cast<sel_t>(i);
             }
         }
-        if (segment.deleted) {
-            for (idx_t i = 0; i < limit; i++) {
-                if (!view.sees_delete(segment.deleted[i])) sel[n++] = static_cast<sel_t>(i);
-            }
-        } else {
-            n = limit;
-        }
-        dense = n == limit;  // rows [0, n) exactly
+        dense = n == 0 || sel[n - 1] == n - 1;  // the selection is exactly rows [0, n)
         if (!group.file) {
             // In-memory columns are read under the lock (appends write to the same segments).
             for (idx_t i = 0; i < column_ids.size(); i++) {
@@ -497,6 +492,174 @@ DataTable::StorageInfo DataTable::storage_info() const {
         }
     }
     return info;
+}
+
+namespace {
+
+// A row being moved by a compaction: where it is read from, and its versions.
+struct MovedRow {
+    uint32_t chunk;
+    uint32_t row;
+    txn_t inserted;
+    txn_t deleted;
+};
+
+}  // namespace
+
+bool DataTable::is_clustered_or_partitioned_input(const CompactionOptions& options) const {
+    return !options.cluster_columns.empty() || options.partition_key != nullptr;
+}
+
+bool DataTable::compact(const CompactionOptions& options) {
+    std::unique_lock guard(lock_);
+    const bool ordered = is_clustered_or_partitioned_input(options);
+    // Which row groups to rewrite.
+    std::vector<bool> rewrite(row_groups_.size(), false);
+    idx_t small_persisted = 0;
+    for (const auto& g : row_groups_) small_persisted += g.file && g.count < kRowGroupSize / 2;
+    idx_t chosen = 0, dropped_rows = 0;
+    for (idx_t i = 0; i < row_groups_.size(); i++) {
+        const RowGroup& g = row_groups_[i];
+        idx_t removable = 0;
+        for (const auto& segment : g.segments) {
+            if (!segment->deleted) continue;
+            for (idx_t r = 0; r < segment->count; r++) {
+                txn_t d = segment->deleted[r];
+                removable += d != kNotDeleted && d < kTransactionIdStart && d <= options.horizon;
+            }
+        }
+        bool small = g.count < kRowGroupSize / 2;
+        rewrite[i] = !g.file || (removable > 0 && (options.force || removable * 10 >= g.count)) ||
+                     (small && g.file && (options.force || small_persisted >= 2)) || (options.force && removable > 0);
+        chosen += rewrite[i];
+        dropped_rows += rewrite[i] ? removable : 0;
+    }
+    // A lone unwritten row group with nothing to drop or order is written as it is.
+    bool lone_tail = chosen == 1 && rewrite.back() && !row_groups_.back().file;
+    if (chosen == 0 || (lone_tail && dropped_rows == 0 && !ordered)) return false;
+
+    // Read the surviving rows of the chosen row groups.
+    std::vector<std::unique_ptr<DataChunk>> chunks;
+    std::vector<MovedRow> rows;
+    std::vector<std::shared_ptr<const DecodedBlock>> holds;
+    for (idx_t i = 0; i < row_groups_.size(); i++) {
+        if (!rewrite[i]) continue;
+        const RowGroup& g = row_groups_[i];
+        for (idx_t s = 0; s < g.segments.size(); s++) {
+            const Segment& segment = *g.segments[s];
+            auto chunk = std::make_unique<DataChunk>();
+            chunk->initialize(types_, kVectorSize);
+            for (idx_t c = 0; c < types_.size(); c++) {
+                holds.emplace_back();
+                read_column(g, s, c, chunk->column(c), holds.back());
+            }
+            chunk->set_size(segment.count);
+            size_t run = 0;
+            for (idx_t r = 0; r < segment.count; r++) {
+                while (run + 1 < segment.insert_runs.size() && segment.insert_runs[run + 1].first <= r) run++;
+                txn_t d = segment.deleted ? segment.deleted[r] : kNotDeleted;
+                if (d != kNotDeleted && d < kTransactionIdStart && d <= options.horizon) continue;
+                rows.push_back({static_cast<uint32_t>(chunks.size()), static_cast<uint32_t>(r), segment.insert_runs[run].second, d});
+            }
+            chunks.push_back(std::move(chunk));
+        }
+    }
+    // Order: partition key, then cluster columns (stable, so equal keys keep their commit order).
+    std::vector<Value> partition;
+    if (options.partition_key) {
+        std::vector<Vector> keys;
+        for (const auto& chunk : chunks) {
+            keys.emplace_back(LogicalType::varchar(), kVectorSize);  // replaced by the callback with the key's type
+            options.partition_key(*chunk, keys.back());
+        }
+        partition.reserve(rows.size());
+        for (const auto& r : rows) partition.push_back(keys[r.chunk].get_value(keys[r.chunk].is_constant() ? 0 : r.row));
+    }
+    if (ordered) {
+        std::vector<idx_t> order(rows.size());
+        for (idx_t i = 0; i < order.size(); i++) order[i] = i;
+        auto less = [&](idx_t a, idx_t b) {
+            if (!partition.empty()) {
+                const Value& pa = partition[a];
+                const Value& pb = partition[b];
+                if (pa.is_null() != pb.is_null()) return pb.is_null();
+                if (!pa.is_null()) {
+                    int c = compare_values(pa, pb);
+                    if (c != 0) return c < 0;
+                }
+            }
+            for (idx_t col : options.cluster_columns) {
+                const Vector& va = chunks[rows[a].chunk]->column(col);
+                const Vector& vb = chunks[rows[b].chunk]->column(col);
+                bool na = va.is_null(rows[a].row), nb = vb.is_null(rows[b].row);
+                if (na != nb) return nb;  // NULLs last
+                if (na) continue;
+                int c = compare_values(va.get_value(rows[a].row), vb.get_value(rows[b].row));
+                if (c != 0) return c < 0;
+            }
+            return false;
+        };
+        std::stable_sort(order.begin(), order.end(), less);
+        std::vector<MovedRow> sorted;
+        std::vector<Value> sorted_partition;
+        sorted.reserve(rows.size());
+        for (idx_t i : order) {
+            sorted.push_back(rows[i]);
+            if (!partition.empty()) sorted_partition.push_back(partition[i]);
+        }
+        rows = std::move(sorted);
+        partition = std::move(sorted_partition);
+    }
+    // Emit new row groups: full ones, except where the partition changes.
+    std::vector<RowGroup> rebuilt;
+    for (idx_t i = 0; i < row_groups_.size(); i++) {
+        if (!rewrite[i]) rebuilt.push_back(std::move(row_groups_[i]));
+    }
+    auto new_segment = [&]() {
+        auto segment = std::make_unique<Segment>();
+        for (const auto& t : types_) segment->columns.emplace_back(t, kVectorSize);
+        return segment;
+    };
+    for (idx_t i = 0; i < rows.size(); i++) {
+        bool new_partition = !partition.empty() && i > 0 &&
+                             (partition[i].is_null() != partition[i - 1].is_null() ||
+                              (!partition[i].is_null() && compare_values(partition[i], partition[i - 1]) != 0));
+        if (rebuilt.empty() || rebuilt.back().file || rebuilt.back().sealed || rebuilt.back().count >= kRowGroupSize ||
+            (new_partition && rebuilt.back().count > 0) || (i == 0)) {
+            RowGroup group;
+            rebuilt.push_back(std::move(group));
+        }
+        RowGroup& group = rebuilt.back();
+        if (group.segments.empty() || group.segments.back()->count >= kVectorSize) group.segments.push_back(new_segment());
+        Segment& segment = *group.segments.back();
+        const MovedRow& r = rows[i];
+        for (idx_t c = 0; c < types_.size(); c++) vector_copy_owned(chunks[r.chunk]->column(c), r.row, 1, segment.columns[c], segment.count);
+        if (segment.insert_runs.empty() || segment.insert_runs.back().second != r.inserted) {
+            segment.insert_runs.emplace_back(segment.count, r.inserted);
+        }
+        if (r.deleted != kNotDeleted) {
+            if (!segment.deleted) {
+                segment.deleted = std::make_unique<txn_t[]>(kVectorSize);
+                std::fill_n(segment.deleted.get(), kVectorSize, kNotDeleted);
+            }
+            segment.deleted[segment.count] = r.deleted;
+        }
+        segment.count++;
+        group.count++;
+    }
+    row_groups_ = std::move(rebuilt);
+    row_count_ = 0;
+    deleted_count_ = 0;
+    for (const auto& g : row_groups_) {
+        row_count_ += g.count;
+        for (const auto& segment : g.segments) {
+            if (!segment->deleted) continue;
+            for (idx_t r = 0; r < segment->count; r++) deleted_count_ += segment->deleted[r] != kNotDeleted;
+        }
+    }
+    guard.unlock();
+    rebuild_indexes();
+    return true;
 }
 
 }  // namespace basalt

@@ -2,7 +2,8 @@
 // 2048-row segments; a row group is the scan morsel, handed out whole to one worker. A row's id is its
 // position: row group * kRowGroupSize + segment * kVectorSize + offset.
 //   (1) Rows enter only at commit (append_committed), tagged with their commit id; uncommitted rows live in
-//       the inserting transaction's LocalTableStorage. So row ids follow commit order.
+//       the inserting transaction's LocalTableStorage. Each segment keeps runs of equal insert commit ids
+//       (in commit order after appends; in any order after a compaction sorted the rows).
 //   (2) A delete writes the deleting transaction's id into the row's delete slot; commit replaces it by the
 //       commit id, rollback clears it. A second deleter of the same row is a write-write conflict (40001).
 //   (3) Stored vectors own their string bytes, so a scan returns references, never copies. Appends write only
@@ -28,6 +29,16 @@ namespace basalt {
 inline constexpr idx_t kRowGroupSize = 60 * kVectorSize;  // 122,880 rows
 
 enum class DeleteResult { kDeleted, kAlreadyDeletedBySelf, kConflict, kInvisible };
+
+// How a compaction rewrites row groups (it runs inside a checkpoint, with commits paused and no transaction
+// holding uncommitted changes to the table, because row ids change).
+struct CompactionOptions {
+    txn_t horizon = 0;   // rows deleted by a commit at or below it are invisible to every reader: dropped
+    bool force = false;  // VACUUM: rewrite every row group that has dropped rows or room to merge
+    std::vector<idx_t> cluster_columns;  // rewritten rows are sorted by these
+    // Computes each row's partition key (rows of different keys never share a row group); null: none.
+    std::function<void(const DataChunk& rows, Vector& keys)> partition_key;
+};
 
 // A row group as a checkpoint records it: its column file and its versions (committed only).
 struct RowGroupCheckpoint {
@@ -95,6 +106,11 @@ public:
     // ids never move). Returns the committed state of every row group. Runs with commits paused.
     using FileWriter = std::function<std::shared_ptr<RowGroupFile>(const std::vector<std::vector<const Vector*>>&, idx_t)>;
     std::vector<RowGroupCheckpoint> checkpoint(const FileWriter& write_file);
+    // Rewrites row groups that hold dropped rows, are too small, or were never written, in cluster and
+    // partition order, as new in-memory row groups (the checkpoint then writes them). Returns whether anything
+    // was rewritten (row ids changed; indexes are rebuilt).
+    bool compact(const CompactionOptions& options);
+    bool is_clustered_or_partitioned_input(const CompactionOptions& options) const;
     // Open: rebuilds the table from a checkpoint (before any log replay).
     void restore(std::vector<RowGroupCheckpoint> groups, std::vector<ColumnStatistics> statistics);
     std::vector<ColumnStatistics> statistics() const;

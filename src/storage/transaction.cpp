@@ -1,5 +1,6 @@
 #include "storage/transaction.hpp"
 
+#include <chrono>
 #include <mutex>
 
 #include "common/error.hpp"
@@ -61,6 +62,42 @@ std::unique_ptr<Transaction> TransactionManager::begin() {
     return std::make_unique<Transaction>(*this, snapshot, next_transaction_id_++);
 }
 
+void TransactionManager::record_commit_time(txn_t commit_id, int64_t micros) {
+    std::lock_guard guard(times_mutex_);
+    commit_times_[commit_id] = micros;
+}
+
+txn_t TransactionManager::commit_at_or_before(int64_t micros) const {
+    std::lock_guard guard(times_mutex_);
+    txn_t found = 0;
+    for (const auto& [id, time] : commit_times_) {
+        if (time > micros) break;
+        found = id;
+    }
+    return found;
+}
+
+std::optional<int64_t> TransactionManager::commit_time(txn_t commit_id) const {
+    std::lock_guard guard(times_mutex_);
+    auto it = commit_times_.find(commit_id);
+    if (it == commit_times_.end()) return std::nullopt;
+    return it->second;
+}
+
+std::vector<std::pair<txn_t, int64_t>> TransactionManager::commit_times() const {
+    std::lock_guard guard(times_mutex_);
+    return {commit_times_.begin(), commit_times_.end()};
+}
+
+void TransactionManager::trim_commit_times(int64_t micros) {
+    std::lock_guard guard(times_mutex_);
+    while (commit_times_.size() > 1) {
+        auto second = std::next(commit_times_.begin());
+        if (second->second > micros) break;
+        commit_times_.erase(commit_times_.begin());
+    }
+}
+
 void TransactionManager::restore_last_committed(txn_t commit_id) {
     if (commit_id > last_committed_.load()) last_committed_.store(commit_id, std::memory_order_release);
 }
@@ -92,6 +129,8 @@ txn_t TransactionManager::commit(Transaction& transaction) {
         }
         for (auto& [raw, local] : transaction.locals_) local->prepare_commit();
         commit_id = last_committed_.load(std::memory_order_relaxed) + 1;
+        auto now = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch());
+        record_commit_time(commit_id, now.count());
         if (on_commit) on_commit(transaction, commit_id);
         for (auto& [raw, local] : transaction.locals_) local->commit(commit_id);
         for (auto& [raw, entry] : transaction.deletes_) entry.table->commit_deletes(entry.rows, commit_id);

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -70,6 +71,15 @@ public:
     txn_t last_committed() const { return last_committed_.load(std::memory_order_acquire); }
     // Log replay: commits up to commit_id happened before this process started.
     void restore_last_committed(txn_t commit_id);
+
+    // When each commit happened (microseconds since the epoch), for time travel by timestamp and retention.
+    void record_commit_time(txn_t commit_id, int64_t micros);
+    // The last commit at or before micros (0 when none); the time of a commit (nullopt when unknown).
+    txn_t commit_at_or_before(int64_t micros) const;
+    std::optional<int64_t> commit_time(txn_t commit_id) const;
+    std::vector<std::pair<txn_t, int64_t>> commit_times() const;
+    // Forgets commit times before `micros`, keeping the last one before it (it still names a snapshot).
+    void trim_commit_times(int64_t micros);
     // The oldest snapshot a running transaction reads (versions older than it may be cleaned up).
     txn_t oldest_active_snapshot() const;
 
@@ -88,6 +98,8 @@ private:
     std::multiset<txn_t> active_snapshots_;
     std::atomic<txn_t> last_committed_{0};
     std::atomic<txn_t> next_transaction_id_{kTransactionIdStart};
+    mutable std::mutex times_mutex_;
+    std::map<txn_t, int64_t> commit_times_;
 };
 
 }  // namespace basalt

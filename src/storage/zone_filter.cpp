@@ -23,6 +23,12 @@ std::optional<int> compare(const Value& a, const Value& b) {
     return std::nullopt;
 }
 
+}  // namespace
+
+int compare_values(const Value& a, const Value& b) { return compare(a, b).value_or(0); }
+
+namespace {
+
 // Values of these two types compare by their stored representation.
 bool comparable(const LogicalType& a, const LogicalType& b) {
     if (a.is_string() && b.is_string()) return true;

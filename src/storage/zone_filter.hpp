@@ -15,6 +15,10 @@ struct ZoneFilter {
     Value constant;
 };
 
+// Orders two non-NULL values of one type by their stored representation: -1, 0 or 1 (0 for types without an
+// order here, such as intervals).
+int compare_values(const Value& a, const Value& b);
+
 // False when the zone map proves that no row of the block satisfies the filter. NULLs satisfy no comparison,
 // so an all-NULL block never matches. The constant must have the column's type (else: true, no pruning).
 bool zone_may_match(const ZoneMap& zone, idx_t rows, const ZoneFilter& filter);

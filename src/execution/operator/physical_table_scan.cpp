@@ -73,14 +73,15 @@ void collect_zone_filters(const Expression& e, const std::vector<idx_t>& column_
 }  // namespace
 
 PhysicalTableScan::PhysicalTableScan(std::vector<LogicalType> types, std::shared_ptr<TableEntry> table,
-                                     std::vector<idx_t> column_ids, std::vector<ExprPtr> filters)
-    : PhysicalOperator(std::move(types)), table_(std::move(table)), column_ids_(std::move(column_ids)) {
+                                     std::vector<idx_t> column_ids, std::vector<ExprPtr> filters, Value as_of)
+    : PhysicalOperator(std::move(types)), table_(std::move(table)), column_ids_(std::move(column_ids)), as_of_(std::move(as_of)) {
     for (const auto& f : filters) collect_zone_filters(*f, column_ids_, zone_filters_);
     filter_ = combine_conjunction(std::move(filters));
 }
 
 std::string PhysicalTableScan::details() const {
     std::string out = table_->name;
+    if (!as_of_.is_null()) out += " as of " + as_of_.to_string();
     if (filter_) out += " filter: " + filter_->to_string();
     return out;
 }
@@ -91,6 +92,12 @@ std::unique_ptr<GlobalSourceState> PhysicalTableScan::make_global_source_state(E
     const Transaction* transaction = context.query->transaction;
     BASALT_ASSERT(transaction, "table scan outside a transaction");
     g->view = transaction->view();
+    if (!as_of_.is_null()) {
+        // A past snapshot: committed rows as of then, none of this transaction's own changes.
+        BASALT_ASSERT(context.query->resolve_snapshot, "time travel without a snapshot resolver");
+        g->view = TransactionView{context.query->resolve_snapshot(as_of_), 0};
+        return g;
+    }
     g->local = transaction->find_local_storage(table_->storage.get());
     if (g->local) g->local_morsels = (g->local->chunk_count() + kLocalMorsel - 1) / kLocalMorsel;
     return g;

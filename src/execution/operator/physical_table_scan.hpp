@@ -12,7 +12,7 @@ namespace basalt {
 class PhysicalTableScan final : public PhysicalOperator, public Source {
 public:
     PhysicalTableScan(std::vector<LogicalType> types, std::shared_ptr<TableEntry> table, std::vector<idx_t> column_ids,
-                      std::vector<ExprPtr> filters);
+                      std::vector<ExprPtr> filters, Value as_of = Value());
     std::string name() const override { return "TABLE_SCAN"; }
     std::string details() const override;
     Source* as_source() override { return this; }
@@ -26,6 +26,7 @@ private:
     std::vector<idx_t> column_ids_;
     ExprPtr filter_;  // over the scanned columns (in column_ids order); null when none
     std::vector<ZoneFilter> zone_filters_;  // the parts of the filter zone maps can decide
+    Value as_of_;                           // time travel target; NULL reads the transaction's snapshot
 };
 
 }  // namespace basalt
