@@ -43,6 +43,10 @@ public:
     // Appends rows to a table in the current transaction, converting to its column types and checking NOT NULL,
     // lengths, CHECK and unique keys.
     idx_t append_rows(TableEntry& table, const std::vector<idx_t>& columns, QueryResult& rows);
+    // The two halves of append_rows: rows in table column order (casts, defaults, NOT NULL, lengths), then
+    // CHECK constraints and the append (unique keys).
+    std::vector<std::unique_ptr<DataChunk>> convert_rows(TableEntry& table, const std::vector<idx_t>& columns, QueryResult& rows);
+    void append_converted(TableEntry& table, const std::vector<std::unique_ptr<DataChunk>>& chunks);
     Transaction& transaction();
     bool in_transaction_block() const { return explicit_transaction_; }
 
@@ -58,6 +62,8 @@ private:
     QueryResult execute_update(const Statement& s);
     QueryResult execute_delete(const Statement& s);
     QueryResult execute_truncate(const Statement& s);
+    // INSERT ... ON CONFLICT: rows is the converted input (table column order).
+    idx_t insert_on_conflict(const Statement& s, TableEntry& table, std::vector<std::unique_ptr<DataChunk>> rows);
     std::shared_ptr<TableEntry> writable_table(const QualifiedName& name);
     QueryResult execute_select(const Statement& s);
     QueryResult execute_explain(const Statement& s);

@@ -81,6 +81,22 @@ void check_constraints(Catalog& catalog, const TableEntry& table, const std::vec
 }  // namespace
 
 idx_t Connection::append_rows(TableEntry& table, const std::vector<idx_t>& columns, QueryResult& rows) {
+    auto converted = convert_rows(table, columns, rows);
+    idx_t total = 0;
+    for (const auto& c : converted) total += c->size();
+    append_converted(table, converted);
+    return total;
+}
+
+void Connection::append_converted(TableEntry& table, const std::vector<std::unique_ptr<DataChunk>>& converted) {
+    check_constraints(database_.catalog(), table, converted);
+    // The rows wait in the transaction's local storage until commit (which checks unique keys again).
+    LocalTableStorage& local = transaction().local_storage(table.storage);
+    for (auto& c : converted) local.append(*c, transaction().view());
+}
+
+std::vector<std::unique_ptr<DataChunk>> Connection::convert_rows(TableEntry& table, const std::vector<idx_t>& columns,
+                                                                 QueryResult& rows) {
     const auto& defs = table.columns;
     // Defaults of the columns not given, evaluated once per statement.
     std::vector<Value> defaults(defs.size());
@@ -155,11 +171,8 @@ idx_t Connection::append_rows(TableEntry& table, const std::vector<idx_t>& colum
         total += n;
         converted.push_back(std::move(out));
     }
-    check_constraints(database_.catalog(), table, converted);
-    // The rows wait in the transaction's local storage until commit (which checks unique keys again).
-    LocalTableStorage& local = transaction().local_storage(table.storage);
-    for (auto& c : converted) local.append(*c, transaction().view());
-    return total;
+    (void)total;
+    return converted;
 }
 
 QueryResult Connection::execute_insert(const Statement& s) {
@@ -211,7 +224,8 @@ QueryResult Connection::execute_insert(const Statement& s) {
         }
     }
     QueryResult rows = run_query(std::move(bound));
-    idx_t n = append_rows(*table, columns, rows);
+    idx_t n = s.conflict_action.empty() ? append_rows(*table, columns, rows)
+                                        : insert_on_conflict(s, *table, convert_rows(*table, columns, rows));
     QueryResult r;
     r.command_tag = fmt::format("INSERT 0 {}", n);
     return r;

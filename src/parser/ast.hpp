@@ -242,6 +242,13 @@ struct Statement {
     // joined with FROM/USING under WHERE; `columns` names the SET columns.
     std::string target_alias;
     std::vector<bool> set_default;  // SET column = DEFAULT (the select has a NULL placeholder there)
+    // INSERT ... ON CONFLICT [(columns) | ON CONSTRAINT name] DO NOTHING | DO UPDATE SET ... [WHERE ...]
+    std::string conflict_action;  // "", "nothing" or "update"
+    std::vector<std::string> conflict_columns;
+    std::string conflict_constraint;
+    std::vector<std::string> conflict_set_columns;
+    std::vector<ParsedExprPtr> conflict_values;  // null for SET column = DEFAULT
+    ParsedExprPtr conflict_where;
     size_t returning_count = 0;
     bool if_not_exists = false;
     bool if_exists = false;

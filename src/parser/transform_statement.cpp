@@ -303,7 +303,31 @@ std::unique_ptr<Statement> transform_statement(TransformContext& ctx, const PgQu
             const PgQuery__InsertStmt* i = node->insert_stmt;
             auto s = make_statement(StatementKind::kInsert);
             s->target = qualified(i->relation);
-            if (i->on_conflict_clause) unsupported("ON CONFLICT (arrives with the storage issue)", s->target.position);
+            if (i->relation->alias) s->target_alias = i->relation->alias->aliasname;
+            if (const PgQuery__OnConflictClause* oc = i->on_conflict_clause) {
+                s->conflict_action = oc->action == PG_QUERY__ON_CONFLICT_ACTION__ONCONFLICT_NOTHING ? "nothing" : "update";
+                if (oc->infer) {
+                    if (oc->infer->where_clause) unsupported("ON CONFLICT with a partial index predicate", pos(oc->location));
+                    if (oc->infer->conname) s->conflict_constraint = oc->infer->conname;
+                    for (size_t k = 0; k < oc->infer->n_index_elems; k++) {
+                        const PgQuery__IndexElem* e = oc->infer->index_elems[k]->index_elem;
+                        if (!e->name) unsupported("ON CONFLICT on an expression", pos(oc->location));
+                        s->conflict_columns.push_back(e->name);
+                    }
+                }
+                for (size_t k = 0; k < oc->n_target_list; k++) {
+                    const PgQuery__ResTarget* t = oc->target_list[k]->res_target;
+                    if (t->n_indirection > 0) unsupported("assignment to a part of a column", pos(t->location));
+                    if (t->val && t->val->node_case == PG_QUERY__NODE__NODE_MULTI_ASSIGN_REF) {
+                        unsupported("SET (a, b) = (...); write one assignment per column", pos(t->location));
+                    }
+                    s->conflict_set_columns.push_back(t->name);
+                    bool is_default = t->val && t->val->node_case == PG_QUERY__NODE__NODE_SET_TO_DEFAULT;
+                    s->set_default.push_back(is_default);
+                    s->conflict_values.push_back(is_default ? nullptr : transform_expr(ctx, t->val));
+                }
+                if (oc->where_clause) s->conflict_where = transform_expr(ctx, oc->where_clause);
+            }
             if (i->n_returning_list) unsupported("RETURNING", s->target.position);
             for (size_t k = 0; k < i->n_cols; k++) s->columns.push_back(i->cols[k]->res_target->name);
             if (!i->select_stmt) unsupported("INSERT ... DEFAULT VALUES", s->target.position);

@@ -534,15 +534,24 @@ ExprPtr Binder::bind_expression(const ParsedExpr& expr, ClauseKind clause) {
 
 ExprPtr Binder::bind_constant_expression(const ParsedExpr& expr) { return bind_expression(expr, ClauseKind::kOther); }
 
-ExprPtr Binder::bind_row_expression(const ParsedExpr& expr, uint32_t table_index, const std::string& table_name,
-                                    const std::vector<std::string>& names, const std::vector<LogicalType>& types,
-                                    const char* what) {
+void Binder::add_row_table(uint32_t table_index, const std::string& name, const std::vector<std::string>& names,
+                           const std::vector<LogicalType>& types) {
     BoundTableRef ref;
-    ref.alias = table_name;
+    ref.alias = name;
     ref.column_names = names;
     ref.column_types = types;
     ref.table_index = table_index;
     context_.add_table(std::move(ref), 0);
+}
+
+ExprPtr Binder::bind_row_expression(const ParsedExpr& expr, uint32_t table_index, const std::string& table_name,
+                                    const std::vector<std::string>& names, const std::vector<LogicalType>& types,
+                                    const char* what) {
+    add_row_table(table_index, table_name, names, types);
+    return bind_row_tables_expression(expr, what);
+}
+
+ExprPtr Binder::bind_row_tables_expression(const ParsedExpr& expr, const char* what) {
     ExprPtr e = bind_expression(expr, ClauseKind::kOther);
     if (!pending_subqueries_.empty()) {
         throw Error(sql_state::kFeatureNotSupported, fmt::format("cannot use subquery in {}", what), expr.position);

@@ -69,6 +69,11 @@ public:
     LogicalType bind_type(const TypeNameAst& type);
     // Binds a boolean or scalar expression over one row of a table (CHECK constraints, ON CONFLICT): column
     // references become ColumnBinding{table_index, column}. Subqueries and aggregates are refused (0A000/42803).
+    // Makes a second row visible to bind_row_expression (ON CONFLICT's `excluded`).
+    void add_row_table(uint32_t table_index, const std::string& name, const std::vector<std::string>& names,
+                       const std::vector<LogicalType>& types);
+    // Binds over the row tables added so far (same refusals as bind_row_expression).
+    ExprPtr bind_row_tables_expression(const ParsedExpr& expr, const char* what);
     ExprPtr bind_row_expression(const ParsedExpr& expr, uint32_t table_index, const std::string& table_name,
                                 const std::vector<std::string>& names, const std::vector<LogicalType>& types,
                                 const char* what);

@@ -303,6 +303,24 @@ DataTable::RowVersion DataTable::row_version(row_t row) const {
     return version;
 }
 
+void DataTable::fetch_row(row_t row, DataChunk& out, idx_t at) const {
+    std::shared_lock guard(lock_);
+    idx_t offset = 0;
+    BASALT_ASSERT(locate(row, offset), "fetch of a row that does not exist");
+    const RowGroup& group = row_groups_[row / kRowGroupSize];
+    idx_t segment = (row % kRowGroupSize) / kVectorSize;
+    for (idx_t c = 0; c < types_.size(); c++) {
+        std::shared_ptr<const DecodedBlock> hold;
+        Vector column;
+        if (group.file && group.file_column[c] < 0) {
+            out.column(c).set_value(at, group.missing[c]);
+            continue;
+        }
+        read_column(group, segment, c, column, hold);
+        vector_copy_owned(column, offset, 1, out.column(c), at);
+    }
+}
+
 void DataTable::add_unique_index(std::unique_ptr<UniqueIndex> index) {
     std::unique_lock guard(lock_);
     indexes_.push_back(std::move(index));

@@ -90,6 +90,8 @@ public:
         txn_t deleted = kNotDeleted;
     };
     RowVersion row_version(row_t row) const;
+    // Copies every column of committed row `row` into position `at` of out.
+    void fetch_row(row_t row, DataChunk& out, idx_t at) const;
 
     // Constraint indexes (filled from committed rows; the lock of invariant 3 guards them).
     void add_unique_index(std::unique_ptr<UniqueIndex> index);

@@ -45,6 +45,38 @@ void LocalTableStorage::claim_key(idx_t index, const DataChunk& chunk, idx_t row
     mine[key] = local_row;
 }
 
+std::optional<row_t> LocalTableStorage::find_conflict(idx_t index, const DataChunk& chunk, idx_t row,
+                                                     const TransactionView& view) const {
+    const UniqueIndex& ix = *table_->unique_indexes()[index];
+    std::string key;
+    if (!ix.encode(chunk, row, key)) return std::nullopt;
+    auto it = keys_[index].find(key);
+    if (it != keys_[index].end() && !is_deleted(it->second - kLocalRowStart)) return it->second;
+    std::shared_lock guard(table_->lock());
+    auto committed = ix.find(key);
+    if (!committed) return std::nullopt;
+    DataTable::RowVersion v = table_->row_version(*committed);
+    bool gone = v.deleted == view.id || (v.deleted != kNotDeleted && v.deleted <= view.snapshot);
+    if (gone) return std::nullopt;
+    if (!view.sees_insert(v.inserted) || v.deleted != kNotDeleted) throw_serialization_failure();
+    return *committed;
+}
+
+void LocalTableStorage::fetch(const std::vector<row_t>& ids, DataChunk& out) const {
+    idx_t n = 0;
+    for (row_t id : ids) {
+        if (id >= kLocalRowStart) {
+            row_t local = id - kLocalRowStart;
+            const DataChunk& chunk = *chunks_[local / kVectorSize];
+            for (idx_t c = 0; c < chunk.column_count(); c++) vector_copy_owned(chunk.column(c), local % kVectorSize, 1, out.column(c), n);
+        } else {
+            table_->fetch_row(id, out, n);
+        }
+        n++;
+    }
+    out.set_size(n);
+}
+
 void LocalTableStorage::append(const DataChunk& chunk, const TransactionView& view) {
     const auto& types = table_->types();
     idx_t offset = 0;

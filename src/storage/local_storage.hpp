@@ -9,6 +9,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -34,6 +35,12 @@ public:
     // Reads local chunk `index`, skipping deleted rows; kRowIdColumn gives local row ids.
     void scan(idx_t index, const std::vector<idx_t>& column_ids, DataChunk& out) const;
     idx_t live_row_count() const { return row_count_ - deleted_count_; }
+
+    // ON CONFLICT: the row (local or committed) this transaction sees holding the key of row `row` of chunk in
+    // unique index `index`, if any. Throws 40001 when the key belongs to a row it cannot see.
+    std::optional<row_t> find_conflict(idx_t index, const DataChunk& chunk, idx_t row, const TransactionView& view) const;
+    // Copies the rows with these ids (local or committed) into out, in order (table column order).
+    void fetch(const std::vector<row_t>& ids, DataChunk& out) const;
 
     // Under the table's lock at commit: throws 40001 when a key of ours committed meanwhile.
     void validate_unique(const TransactionView& view) const;
