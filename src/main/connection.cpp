@@ -257,6 +257,7 @@ QueryResult Connection::dispatch_kind(const Statement& s) {
         case StatementKind::kInsert: return execute_insert(s);
         case StatementKind::kUpdate: return execute_update(s);
         case StatementKind::kDelete: return execute_delete(s);
+        case StatementKind::kMerge: return execute_merge(s);
         case StatementKind::kTruncate: return execute_truncate(s);
         case StatementKind::kCreateTable: return execute_create_table(s);
         case StatementKind::kCreateTableAs: return execute_create_table_as(s);

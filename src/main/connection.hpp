@@ -61,6 +61,7 @@ private:
     txn_t resolve_snapshot(const Value& as_of);
     QueryResult execute_update(const Statement& s);
     QueryResult execute_delete(const Statement& s);
+    QueryResult execute_merge(const Statement& s);
     QueryResult execute_truncate(const Statement& s);
     // INSERT ... ON CONFLICT: rows is the converted input (table column order).
     idx_t insert_on_conflict(const Statement& s, TableEntry& table, std::vector<std::unique_ptr<DataChunk>> rows);

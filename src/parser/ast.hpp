@@ -209,7 +209,7 @@ struct CopyOption {
 
 enum class StatementKind {
     kSelect, kInsert, kCreateTable, kCreateTableAs, kCreateView, kCreateSchema, kDrop, kAlterTable,
-    kRenameTable, kRenameColumn, kCopy, kExplain, kSet, kShow, kTransaction, kCall, kTruncate, kUpdate, kDelete, kCheckpoint, kVacuum,
+    kRenameTable, kRenameColumn, kCopy, kExplain, kSet, kShow, kTransaction, kCall, kTruncate, kUpdate, kDelete, kCheckpoint, kVacuum, kMerge,
 };
 
 enum class AlterKind { kAddColumn, kDropColumn, kSetNotNull, kDropNotNull, kAlterType, kSetDefault };
@@ -220,6 +220,19 @@ struct AlterCommand {
     std::string column_name;
     bool if_exists = false;
     bool if_not_exists = false;
+};
+
+// One WHEN clause of MERGE. Its condition and values are columns of the MERGE statement's select (see there).
+struct MergeClause {
+    enum class Action { kUpdate, kDelete, kInsert, kNothing };
+    bool matched = true;
+    Action action = Action::kNothing;
+    std::vector<std::string> columns;  // UPDATE SET / INSERT (...) columns (INSERT without a list: empty)
+    std::vector<bool> is_default;      // per value: DEFAULT (its select column is a NULL placeholder)
+    size_t condition_column = 0;       // select column of the AND condition (a TRUE literal when none)
+    size_t first_value_column = 0;     // select column of the first SET / VALUES value
+    size_t value_count = 0;
+    bool default_values = false;       // INSERT DEFAULT VALUES
 };
 
 struct Statement {
@@ -249,6 +262,9 @@ struct Statement {
     std::vector<std::string> conflict_set_columns;
     std::vector<ParsedExprPtr> conflict_values;  // null for SET column = DEFAULT
     ParsedExprPtr conflict_where;
+    // MERGE INTO target USING source ON ...: `select` is source LEFT JOIN target, reading [target.ctid, target.*,
+    // then per WHEN clause its condition and values].
+    std::vector<MergeClause> merge_clauses;
     size_t returning_count = 0;
     bool if_not_exists = false;
     bool if_exists = false;

@@ -37,6 +37,7 @@ std::unique_ptr<WindowSpec> transform_window(TransformContext& ctx, const PgQuer
 std::unique_ptr<TableRef> transform_table_ref(TransformContext& ctx, const PgQuery__Node* node);
 std::unique_ptr<Statement> transform_update(TransformContext& ctx, const PgQuery__UpdateStmt* update);
 std::unique_ptr<Statement> transform_delete(TransformContext& ctx, const PgQuery__DeleteStmt* del);
+std::unique_ptr<Statement> transform_merge(TransformContext& ctx, const PgQuery__MergeStmt* merge);
 std::unique_ptr<Statement> transform_statement(TransformContext& ctx, const PgQuery__Node* node);
 
 }  // namespace basalt::detail

@@ -344,6 +344,7 @@ std::unique_ptr<Statement> transform_statement(TransformContext& ctx, const PgQu
         }
         case PG_QUERY__NODE__NODE_UPDATE_STMT: return transform_update(ctx, node->update_stmt);
         case PG_QUERY__NODE__NODE_DELETE_STMT: return transform_delete(ctx, node->delete_stmt);
+        case PG_QUERY__NODE__NODE_MERGE_STMT: return transform_merge(ctx, node->merge_stmt);
         case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT: {
             const PgQuery__CreateTableAsStmt* c = node->create_table_as_stmt;
             if (c->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) unsupported("materialized views (a later issue)", 0);
