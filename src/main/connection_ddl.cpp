@@ -424,8 +424,24 @@ QueryResult Connection::execute_alter(const Statement& s) {
                 table->columns[*idx].default_sql = cmd.column.default_sql;
                 break;
             }
-            case AlterKind::kAlterType:
-                throw Error(sql_state::kFeatureNotSupported, "ALTER COLUMN TYPE arrives with the storage issue");
+            case AlterKind::kAlterType: {
+                auto idx = table->find_column(cmd.column_name);
+                if (!idx) throw Error(sql_state::kUndefinedColumn, fmt::format("column \"{}\" does not exist", cmd.column_name));
+                LogicalType from = table->columns[*idx].type;
+                LogicalType to = binder.bind_type(cmd.column.type);
+                if (from == to) break;
+                if (!DataTable::is_widening(from, to)) {
+                    throw Error(sql_state::kFeatureNotSupported,
+                                fmt::format("ALTER COLUMN TYPE from {} to {} is not supported: only widening changes (a larger "
+                                            "integer, more DECIMAL digits at the same scale, a longer VARCHAR) keep old "
+                                            "files as they are",
+                                            from.to_string(), to.to_string()));
+                }
+                table->storage->widen_column(*idx, to);
+                table->columns[*idx].type = to;
+                table->storage->rebuild_indexes();  // keys are encoded by width
+                break;
+            }
         }
     }
     return tag("ALTER TABLE");

@@ -118,6 +118,79 @@ row_t DataTable::append_committed(std::vector<std::unique_ptr<DataChunk>> chunks
     return first;
 }
 
+namespace {
+
+// Copies src into out with out's (wider) type: integers sign-extended, DECIMAL to a wider physical type at
+// the same scale, strings as they are.
+void widen_into(const Vector& src, idx_t count, Vector& out) {
+    if (src.type().physical() == out.type().physical()) {
+        out.reference(src);
+        return;
+    }
+    Vector wide(out.type(), kVectorSize);
+    dispatch_physical(src.type().physical(), [&](auto from_tag) {
+        using From = typename decltype(from_tag)::type;
+        if constexpr (std::is_integral_v<From> && !std::is_same_v<From, bool>) {
+            dispatch_physical(out.type().physical(), [&](auto to_tag) {
+                using To = typename decltype(to_tag)::type;
+                if constexpr ((std::is_integral_v<To> && !std::is_same_v<To, bool>) || std::is_same_v<To, int128_t>) {
+                    const From* in = src.data<From>();
+                    To* to = wide.data<To>();
+                    for (idx_t i = 0; i < count; i++) to[i] = static_cast<To>(in[src.is_constant() ? 0 : i]);
+                }
+            });
+        }
+    });
+    for (idx_t i = 0; i < count; i++) {
+        if (src.is_null(i)) wide.set_null(i);
+    }
+    out = std::move(wide);
+}
+
+}  // namespace
+
+bool DataTable::is_widening(const LogicalType& from, const LogicalType& to) {
+    auto rank = [](TypeId id) { return id == TypeId::kSmallInt ? 1 : id == TypeId::kInteger ? 2 : id == TypeId::kBigInt ? 3 : 0; };
+    if (rank(from.id()) && rank(to.id())) return rank(to.id()) >= rank(from.id());
+    if (from.id() == TypeId::kDecimal && to.id() == TypeId::kDecimal) {
+        return to.scale() == from.scale() && to.precision() >= from.precision();
+    }
+    if (from.id() == TypeId::kVarchar && to.id() == TypeId::kVarchar) {
+        return to.length() < 0 || (from.length() >= 0 && to.length() >= from.length());
+    }
+    return false;
+}
+
+void DataTable::widen_column(idx_t index, const LogicalType& type) {
+    std::unique_lock guard(lock_);
+    for (auto& group : row_groups_) {
+        if (group.file) {
+            if (group.file_column[index] < 0 && !group.missing[index].is_null()) {
+                Vector one(group.missing[index].type(), 1);
+                one.set_value(0, group.missing[index]);
+                Vector wide(type, 1);
+                widen_into(one, 1, wide);
+                group.missing[index] = wide.get_value(0);
+            } else if (group.file_column[index] < 0) {
+                group.missing[index] = Value(type);
+            }
+            continue;
+        }
+        for (auto& segment : group.segments) {
+            Vector wide(type, kVectorSize);
+            widen_into(segment->columns[index], segment->count, wide);
+            if (wide.type() != type) {
+                // Same physical type (VARCHAR lengths, DECIMAL in the same width): only the type changes.
+                Vector copy(type, kVectorSize);
+                vector_copy_owned(segment->columns[index], 0, segment->count, copy, 0);
+                wide = std::move(copy);
+            }
+            segment->columns[index] = std::move(wide);
+        }
+    }
+    types_[index] = type;
+}
+
 void DataTable::read_column(const RowGroup& group, idx_t segment, idx_t column, Vector& out,
                             std::shared_ptr<const DecodedBlock>& hold) const {
     if (!group.file) {
@@ -129,7 +202,14 @@ void DataTable::read_column(const RowGroup& group, idx_t segment, idx_t column, 
         out.set_constant_value(group.missing[column]);
         return;
     }
-    out.reference(group.file->vector(static_cast<idx_t>(in_file), segment, hold));
+    const Vector& stored = group.file->vector(static_cast<idx_t>(in_file), segment, hold);
+    if (stored.type().physical() != types_[column].physical()) {
+        Vector wide(types_[column], kVectorSize);
+        widen_into(stored, group.segments[segment]->count, wide);
+        out = std::move(wide);
+        return;
+    }
+    out.reference(stored);
 }
 
 bool DataTable::scan(idx_t row_group, idx_t& vector_index, const std::vector<idx_t>& column_ids, DataChunk& out,
@@ -191,11 +271,18 @@ bool DataTable::scan(idx_t row_group, idx_t& vector_index, const std::vector<idx
                 continue;
             }
             std::shared_ptr<const DecodedBlock> hold;
-            const Vector& stored = file->vector(static_cast<idx_t>(file_columns[i]), segment_index, hold);
+            const Vector* stored = &file->vector(static_cast<idx_t>(file_columns[i]), segment_index, hold);
+            Vector wide;
+            if (stored->type().physical() != target.type().physical()) {
+                // A column widened by ALTER TABLE after this file was written.
+                wide = Vector(target.type(), kVectorSize);
+                widen_into(*stored, kVectorSize, wide);
+                stored = &wide;
+            }
             if (dense) {
-                target.reference(stored);
+                target.reference(*stored);
             } else {
-                vector_gather(stored, sel, n, target);
+                vector_gather(*stored, sel, n, target);
             }
         }
     }

@@ -102,6 +102,11 @@ public:
     // in row groups written before it, a dropped one is skipped.
     void add_column(const LogicalType& type, const Value& default_value);
     void drop_column(idx_t index);
+    // Widens a column's type (smaller to larger integer, DECIMAL precision up at the same scale, longer or
+    // unbounded VARCHAR). Column files keep the old type; their values are widened as they are read.
+    void widen_column(idx_t index, const LogicalType& type);
+    // True when widen_column accepts the change.
+    static bool is_widening(const LogicalType& from, const LogicalType& to);
 
     // Checkpoint: writes each row group not yet in a column file through write_file (its vectors per column and
     // row count), releases its in-memory columns, and seals every row group (later rows start a new one, so row
