@@ -44,6 +44,8 @@ struct TableEntry {
     // Physical layout, applied when row groups are written or compacted:
     std::string partition_sql;                // PARTITION BY LIST (expression): one partition per value
     std::vector<std::string> cluster_by;      // WITH (cluster_by = 'a, b'): sorted within row groups
+    std::string ttl_column;                   // WITH (ttl_column = 'day', ttl = '90 days'): rows whose day is
+    std::string ttl;                          // older than now - ttl are deleted at each checkpoint
     std::shared_ptr<DataTable> storage;
 
     std::optional<idx_t> find_column(const std::string& column) const;

@@ -58,13 +58,23 @@ std::string table_definition_sql(const TableEntry& table) {
     for (const auto& c : table.checks) sql += ", CONSTRAINT " + quote_name(c.name) + " CHECK (" + c.sql + ")";
     sql += ")";
     if (!table.partition_sql.empty()) sql += " PARTITION BY LIST (" + table.partition_sql + ")";
+    auto literal = [](const std::string& text) {
+        std::string quoted = "'";
+        for (char ch : text) quoted += ch == '\'' ? std::string("''") : std::string(1, ch);
+        return quoted + "'";
+    };
+    std::vector<std::string> options;
     if (!table.cluster_by.empty()) {
         std::string list;
         for (const auto& c : table.cluster_by) list += (list.empty() ? "" : ", ") + c;
-        std::string quoted;
-        for (char ch : list) quoted += ch == '\'' ? std::string("''") : std::string(1, ch);
-        sql += " WITH (cluster_by = '" + quoted + "')";
+        options.push_back("cluster_by = " + literal(list));
     }
+    if (!table.ttl.empty()) {
+        options.push_back("ttl_column = " + literal(table.ttl_column));
+        options.push_back("ttl = " + literal(table.ttl));
+    }
+    for (size_t i = 0; i < options.size(); i++) sql += (i == 0 ? " WITH (" : ", ") + options[i];
+    if (!options.empty()) sql += ")";
     return sql;
 }
 
@@ -174,7 +184,12 @@ QueryResult Connection::execute_create_table(const Statement& s) {
         if (c.check) add_check(*c.check, c.check_sql, c.check_name, c.name);
     }
     for (size_t i = 0; i < s.checks.size(); i++) add_check(*s.checks[i], s.check_sqls[i], s.check_names[i], "");
-    // Layout: partition key (bound now, so a bad expression fails CREATE TABLE) and cluster columns.
+    // Layout: partition key (bound now, so a bad expression fails CREATE TABLE), cluster columns, retention.
+    auto check_ttl = [&]() {
+        if (table->ttl.empty() != table->ttl_column.empty()) {
+            throw Error(sql_state::kInvalidParameterValue, "ttl and ttl_column go together", s.target.position);
+        }
+    };
     if (!s.partition_sql.empty()) {
         Binder key_binder(catalog);
         ExprPtr key = key_binder.bind_row_expression(*parse_expression(s.partition_sql), 0, table->name, names_in_order, types,
@@ -183,6 +198,9 @@ QueryResult Connection::execute_create_table(const Statement& s) {
         table->partition_sql = s.partition_sql;
     }
     for (const auto& [option, value] : s.table_options) {
+        if (option == "cluster_by" && !table->cluster_by.empty()) {
+            throw Error(sql_state::kInvalidParameterValue, "cluster_by is given twice", s.target.position);
+        }
         if (option == "cluster_by") {
             size_t start = 0;
             while (start <= value.size()) {
@@ -199,10 +217,25 @@ QueryResult Connection::execute_create_table(const Statement& s) {
                 }
                 start = comma + 1;
             }
+        } else if (option == "ttl_column") {
+            auto c = table->find_column(value);
+            if (!c) throw Error(sql_state::kUndefinedColumn, fmt::format("ttl_column \"{}\" does not exist", value), s.target.position);
+            TypeId id = table->columns[*c].type.id();
+            if (id != TypeId::kDate && id != TypeId::kTimestamp && id != TypeId::kTimestampTz) {
+                throw Error(sql_state::kDatatypeMismatch, "ttl_column must be a date or timestamp column", s.target.position);
+            }
+            table->ttl_column = value;
+        } else if (option == "ttl") {
+            Interval iv = cast_value(Value::varchar(value), LogicalType::interval()).get_interval();
+            if (iv.months < 0 || iv.days < 0 || iv.micros < 0 || (iv.months == 0 && iv.days == 0 && iv.micros == 0)) {
+                throw Error(sql_state::kInvalidParameterValue, "ttl must be a positive interval", s.target.position);
+            }
+            table->ttl = value;
         } else {
             throw Error(sql_state::kInvalidParameterValue, fmt::format("unrecognized parameter \"{}\"", option), s.target.position);
         }
     }
+    check_ttl();
     catalog.create_table(table, s.if_not_exists);
     return tag("CREATE TABLE");
 }

@@ -77,6 +77,7 @@ private:
     void load_manifest(const std::string& path, Connection& connection);
     void remove_unreferenced_files();
     void compact_tables(bool vacuum);
+    void expire_rows();
     void log_commit(const Transaction& transaction, txn_t commit_id);
     void replay_record(BinaryReader& record, Connection& connection);
 

@@ -22,6 +22,7 @@
 
 #include "common/error.hpp"
 #include "execution/expression_executor.hpp"
+#include "function/cast.hpp"
 #include "execution/physical_planner.hpp"
 #include "main/connection.hpp"
 #include "parser/parser.hpp"
@@ -117,14 +118,33 @@ void Database::compact_tables(bool vacuum) {
     transactions_.trim_commit_times(now - retention_micros_);
 }
 
+void Database::expire_rows() {
+    auto now = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    txn_t commit_id = transactions_.next_commit_id();
+    idx_t expired = 0;
+    for (const auto& t : catalog_.all_tables()) {
+        if (t->ttl.empty()) continue;
+        auto column = t->find_column(t->ttl_column);
+        if (!column) continue;
+        Interval iv = cast_value(Value::varchar(t->ttl), LogicalType::interval()).get_interval();
+        int64_t ttl = iv.micros + static_cast<int64_t>(iv.days) * 86400000000LL + static_cast<int64_t>(iv.months) * 30 * 86400000000LL;
+        Value cutoff = cast_value(Value::timestamptz(now - ttl), t->columns[*column].type);
+        expired += t->storage->expire_rows(*column, cutoff, commit_id);
+    }
+    // Expired rows are deleted by a commit of their own, so snapshots before it still see them (time travel).
+    if (expired > 0) transactions_.publish_system_commit(commit_id, now);
+}
+
 void Database::checkpoint(bool vacuum) {
     if (!log_) {
-        // In memory: a VACUUM still drops old versions and merges row groups.
+        // In memory: ttl expiry, and a VACUUM drops old versions and merges row groups.
         std::lock_guard commits(transactions_.commit_mutex());
+        expire_rows();
         if (vacuum) compact_tables(true);
         return;
     }
     std::lock_guard commits(transactions_.commit_mutex());
+    expire_rows();
     compact_tables(vacuum);
     uint64_t seq = checkpoint_seq_ + 1;
     BinaryWriter out;

@@ -233,15 +233,21 @@ bool DataTable::scan(idx_t row_group, idx_t& vector_index, const std::vector<idx
 
         // Rows view sees: inserted by a commit it sees (runs of equal commit ids), not deleted for it.
         const auto& runs = segment.insert_runs;
-        for (size_t r = 0; r < runs.size(); r++) {
-            if (!view.sees_insert(runs[r].second)) continue;
-            idx_t end = r + 1 < runs.size() ? runs[r + 1].first : segment.count;
-            for (idx_t i = runs[r].first; i < end; i++) {
-                if (segment.deleted && view.sees_delete(segment.deleted[i])) continue;
-                sel[n++] = static_cast<sel_t>(i);
+        bool all_visible = !segment.deleted;
+        for (const auto& run : runs) all_visible = all_visible && view.sees_insert(run.second);
+        if (all_visible) {
+            n = segment.count;  // the common case: every row, no selection to build
+        } else {
+            for (size_t r = 0; r < runs.size(); r++) {
+                if (!view.sees_insert(runs[r].second)) continue;
+                idx_t end = r + 1 < runs.size() ? runs[r + 1].first : segment.count;
+                for (idx_t i = runs[r].first; i < end; i++) {
+                    if (segment.deleted && view.sees_delete(segment.deleted[i])) continue;
+                    sel[n++] = static_cast<sel_t>(i);
+                }
             }
         }
-        dense = n == 0 || sel[n - 1] == n - 1;  // the selection is exactly rows [0, n)
+        dense = all_visible || n == 0 || sel[n - 1] == n - 1;  // the selection is exactly rows [0, n)
         if (!group.file) {
             // In-memory columns are read under the lock (appends write to the same segments).
             for (idx_t i = 0; i < column_ids.size(); i++) {
@@ -765,6 +771,45 @@ bool DataTable::compact(const CompactionOptions& options) {
     guard.unlock();
     rebuild_indexes();
     return true;
+}
+
+idx_t DataTable::expire_rows(idx_t column, const Value& cutoff, txn_t commit_id) {
+    std::unique_lock guard(lock_);
+    idx_t expired = 0;
+    for (auto& group : row_groups_) {
+        // Zone maps first: a row group entirely before the cutoff expires without being read.
+        bool all = false, none = false;
+        if (group.file && group.file_column[column] >= 0) {
+            const auto& blocks = group.file->blocks(static_cast<idx_t>(group.file_column[column]));
+            all = none = true;
+            for (const auto& b : blocks) {
+                bool has = b.zone_map.has_min_max && b.zone_map.min.type().id() == cutoff.type().id();
+                all = all && has && b.zone_map.null_count == 0 && compare_values(b.zone_map.max, cutoff) < 0;
+                none = none && (b.zone_map.null_count == b.rows || (has && compare_values(b.zone_map.min, cutoff) >= 0));
+            }
+        }
+        if (none) continue;
+        for (idx_t s = 0; s < group.segments.size(); s++) {
+            Segment& segment = *group.segments[s];
+            Vector values;
+            std::shared_ptr<const DecodedBlock> hold;
+            if (!all) read_column(group, s, column, values, hold);
+            for (idx_t r = 0; r < segment.count; r++) {
+                if (segment.deleted && segment.deleted[r] != kNotDeleted) continue;
+                if (!all) {
+                    if (values.is_null(r) || compare_values(values.get_value(values.is_constant() ? 0 : r), cutoff) >= 0) continue;
+                }
+                if (!segment.deleted) {
+                    segment.deleted = std::make_unique<txn_t[]>(kVectorSize);
+                    std::fill_n(segment.deleted.get(), kVectorSize, kNotDeleted);
+                }
+                segment.deleted[r] = commit_id;
+                expired++;
+            }
+        }
+    }
+    deleted_count_ += expired;
+    return expired;
 }
 
 }  // namespace basalt

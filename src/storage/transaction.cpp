@@ -98,6 +98,11 @@ void TransactionManager::trim_commit_times(int64_t micros) {
     }
 }
 
+void TransactionManager::publish_system_commit(txn_t commit_id, int64_t micros) {
+    record_commit_time(commit_id, micros);
+    last_committed_.store(commit_id, std::memory_order_release);
+}
+
 void TransactionManager::restore_last_committed(txn_t commit_id) {
     if (commit_id > last_committed_.load()) last_committed_.store(commit_id, std::memory_order_release);
 }

@@ -86,6 +86,10 @@ public:
     // Called under the commit lock with the commit id, before the changes are applied: the write-ahead log
     // makes the commit durable here. Throwing aborts the commit.
     std::function<void(const Transaction&, txn_t)> on_commit;
+    // A commit made by the database itself (ttl expiry at a checkpoint), with the commit mutex held: the id to
+    // mark changes with, then publish it (or not, when nothing changed).
+    txn_t next_commit_id() const { return last_committed_.load() + 1; }
+    void publish_system_commit(txn_t commit_id, int64_t micros);
     // Held by checkpoints: no commit runs while the committed state is written out.
     std::mutex& commit_mutex() { return commit_mutex_; }
 
