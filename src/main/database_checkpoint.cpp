@@ -161,13 +161,20 @@ void Database::checkpoint(bool vacuum) {
     // Column files first (their numbers go into the manifest).
     std::vector<std::vector<RowGroupCheckpoint>> states;
     Compression compression = compression_;
+    std::atomic<uint64_t> next_file{next_file_};  // the writer runs on several threads
     for (const auto& t : tables) {
-        states.push_back(t->storage->checkpoint([&](const std::vector<std::vector<const Vector*>>& columns, idx_t rows) {
-            uint64_t number = next_file_++;
-            return RowGroupFile::write(data_file_path(directory_, number), number, t->storage->types(), columns, rows,
-                                       compression, cache_.get());
-        }));
+        try {
+            states.push_back(t->storage->checkpoint([&](const std::vector<std::vector<const Vector*>>& columns, idx_t rows) {
+                uint64_t number = next_file++;
+                return RowGroupFile::write(data_file_path(directory_, number), number, t->storage->types(), columns, rows,
+                                           compression, cache_.get());
+            }));
+        } catch (...) {
+            next_file_ = next_file;
+            throw;
+        }
     }
+    next_file_ = next_file;
     sync_path(directory_ + "/data", true);
     out.write<uint64_t>(next_file_);
     out.write<uint64_t>(vacuum_horizon_);

@@ -1,7 +1,9 @@
 #include "storage/data_table.hpp"
 
 #include <algorithm>
+#include <exception>
 #include <mutex>
+#include <thread>
 
 #include "common/error.hpp"
 #include "types/physical_dispatch.hpp"
@@ -115,6 +117,7 @@ row_t DataTable::append_committed(std::vector<std::unique_ptr<DataChunk>> chunks
     for (idx_t ix = 0; ix < keys.size(); ix++) {
         for (auto& [key, position] : keys[ix]) indexes_[ix]->insert(key, first + position);
     }
+    last_change_.store(std::max(last_change_.load(), commit_id), std::memory_order_release);
     return first;
 }
 
@@ -366,6 +369,7 @@ bool DataTable::replay_deletes(const std::vector<row_t>& rows, txn_t commit_id) 
 
 void DataTable::commit_deletes(const std::vector<row_t>& rows, txn_t commit_id) {
     std::unique_lock guard(lock_);
+    last_change_.store(std::max(last_change_.load(), commit_id), std::memory_order_release);
     for (row_t row : rows) {
         idx_t offset = 0;
         Segment* segment = locate(row, offset);
@@ -468,15 +472,50 @@ void DataTable::drop_column(idx_t index) {
 
 std::vector<RowGroupCheckpoint> DataTable::checkpoint(const FileWriter& write_file) {
     std::unique_lock guard(lock_);
-    std::vector<RowGroupCheckpoint> out;
+    // Encoding and compressing dominate a checkpoint: row groups are written in parallel, one per thread.
+    std::vector<RowGroup*> unwritten;
     for (auto& group : row_groups_) {
-        group.sealed = true;
-        if (!group.file && group.count > 0) {
+        if (!group.file && group.count > 0) unwritten.push_back(&group);
+    }
+    std::atomic<size_t> next{0};
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    auto work = [&]() {
+        for (size_t i = next++; i < unwritten.size(); i = next++) {
+            RowGroup& group = *unwritten[i];
             std::vector<std::vector<const Vector*>> columns(types_.size());
             for (idx_t c = 0; c < types_.size(); c++) {
                 for (auto& segment : group.segments) columns[c].push_back(&segment->columns[c]);
             }
-            group.file = write_file(columns, group.count);
+            try {
+                group.file = write_file(columns, group.count);
+            } catch (...) {
+                std::lock_guard lock(failure_mutex);
+                if (!failure) failure = std::current_exception();
+            }
+        }
+    };
+    size_t threads = std::min<size_t>(unwritten.size(), std::max(1u, std::thread::hardware_concurrency()));
+    std::vector<std::thread> pool;
+    for (size_t t = 1; t < threads; t++) pool.emplace_back(work);
+    work();
+    for (auto& t : pool) t.join();
+    if (failure) {
+        // Row groups already written keep their files (the next manifest may use them); none is half in one.
+        for (RowGroup* g : unwritten) {
+            if (g->file && g->file_column.empty()) {
+                g->sealed = true;
+                for (idx_t c = 0; c < types_.size(); c++) g->file_column.push_back(static_cast<int>(c));
+                g->missing.assign(types_.size(), Value());
+                for (auto& segment : g->segments) segment->columns.clear();
+            }
+        }
+        std::rethrow_exception(failure);
+    }
+    std::vector<RowGroupCheckpoint> out;
+    for (auto& group : row_groups_) {
+        group.sealed = true;
+        if (group.file && group.file_column.empty()) {
             group.file_column.clear();
             for (idx_t c = 0; c < types_.size(); c++) group.file_column.push_back(static_cast<int>(c));
             group.missing.assign(types_.size(), Value());

@@ -140,6 +140,9 @@ public:
     // Estimated number of distinct non-NULL values of a column (never more than the row count).
     double distinct_count(idx_t column) const;
 
+    // The last commit that appended or deleted rows here (a transaction whose snapshot is at or after it cannot
+    // have missed a conflicting key).
+    txn_t last_change() const { return last_change_.load(std::memory_order_acquire); }
     // Transactions that hold uncommitted changes to this table (schema changes wait for zero).
     int pending_writers() const { return pending_writers_; }
     void add_pending_writer(int delta) { pending_writers_ += delta; }
@@ -174,6 +177,7 @@ private:
     idx_t row_count_ = 0;
     idx_t deleted_count_ = 0;
     std::atomic<int> pending_writers_{0};
+    std::atomic<txn_t> last_change_{0};
     mutable std::shared_mutex lock_;
 };
 

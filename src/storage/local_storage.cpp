@@ -139,6 +139,8 @@ void LocalTableStorage::scan(idx_t index, const std::vector<idx_t>& column_ids, 
 }
 
 void LocalTableStorage::validate_unique(const TransactionView& view) const {
+    // Nothing committed here since this snapshot: every key was already checked against all there is.
+    if (table_->last_change() <= view.snapshot) return;
     const auto& indexes = table_->unique_indexes();
     for (idx_t ix = 0; ix < keys_.size(); ix++) {
         for (const auto& [key, local] : keys_[ix]) {
