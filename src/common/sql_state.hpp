@@ -36,6 +36,7 @@ inline constexpr SqlState kActiveSqlTransaction{"25001"};
 inline constexpr SqlState kNoActiveSqlTransaction{"25P01"};
 inline constexpr SqlState kInFailedSqlTransaction{"25P02"};
 inline constexpr SqlState kSerializationFailure{"40001"};
+inline constexpr SqlState kInvalidSavepointSpecification{"3B001"};
 inline constexpr SqlState kObjectInUse{"55006"};
 inline constexpr SqlState kSyntaxError{"42601"};
 inline constexpr SqlState kInsufficientPrivilege{"42501"};

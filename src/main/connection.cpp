@@ -214,6 +214,30 @@ QueryResult Connection::execute_transaction_control(const Statement& s) {
         r.command_tag = "BEGIN";
         return r;
     }
+    if (kind == "savepoint" || kind == "release" || kind == "rollback_to") {
+        const char* what = kind == "savepoint" ? "SAVEPOINT" : kind == "release" ? "RELEASE SAVEPOINT" : "ROLLBACK TO SAVEPOINT";
+        if (!explicit_transaction_) {
+            throw Error(sql_state::kNoActiveSqlTransaction, fmt::format("{} can only be used in transaction blocks", what));
+        }
+        if (transaction_failed_ && kind != "rollback_to") {
+            throw Error(sql_state::kInFailedSqlTransaction,
+                        "current transaction is aborted, commands ignored until end of transaction block");
+        }
+        Transaction& txn = transaction();
+        if (kind == "savepoint") {
+            txn.savepoint(s.old_name);
+            r.command_tag = "SAVEPOINT";
+            return r;
+        }
+        bool found = kind == "release" ? txn.release_savepoint(s.old_name) : txn.rollback_to_savepoint(s.old_name);
+        if (!found) {
+            transaction_failed_ = true;
+            throw Error(sql_state::kInvalidSavepointSpecification, fmt::format("savepoint \"{}\" does not exist", s.old_name));
+        }
+        if (kind == "rollback_to") transaction_failed_ = false;  // the block goes on from the savepoint
+        r.command_tag = kind == "release" ? "RELEASE" : "ROLLBACK";
+        return r;
+    }
     // COMMIT or ROLLBACK: the block ends whatever happens.
     bool failed = transaction_failed_;
     explicit_transaction_ = false;

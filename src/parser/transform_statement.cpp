@@ -468,8 +468,12 @@ std::unique_ptr<Statement> transform_statement(TransformContext& ctx, const PgQu
                 case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START: s->transaction_kind = "begin"; break;
                 case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT: s->transaction_kind = "commit"; break;
                 case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK: s->transaction_kind = "rollback"; break;
+                case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_SAVEPOINT: s->transaction_kind = "savepoint"; break;
+                case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_RELEASE: s->transaction_kind = "release"; break;
+                case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK_TO: s->transaction_kind = "rollback_to"; break;
                 default: unsupported("this transaction statement", 0);
             }
+            if (node->transaction_stmt->savepoint_name) s->old_name = node->transaction_stmt->savepoint_name;
             return s;
         }
         case PG_QUERY__NODE__NODE_CALL_STMT: {

@@ -42,6 +42,10 @@ void LocalTableStorage::claim_key(idx_t index, const DataChunk& chunk, idx_t row
             duplicate();
         }
     }
+    if (undo_logging_) {
+        auto before = mine.find(key);
+        claim_log_.push_back({index, key, before == mine.end() ? std::nullopt : std::optional<row_t>(before->second)});
+    }
     mine[key] = local_row;
 }
 
@@ -92,15 +96,16 @@ void LocalTableStorage::append(const DataChunk& chunk, const TransactionView& vi
         // Own the bytes (invariant 1).
         for (idx_t c = 0; c < types.size(); c++) vector_copy_owned(chunk.column(c), offset, n, dst.column(c), start);
         dst.set_size(start + n);
+        idx_t base = row_count_;
+        row_count_ += n;  // counted before the key checks, so a savepoint rollback also drops a failed batch
+        offset += n;
         if (!keys_.empty()) {
             std::shared_lock guard(table_->lock());
             for (idx_t i = 0; i < n; i++) {
-                row_t local = kLocalRowStart + row_count_ + i;
+                row_t local = kLocalRowStart + base + i;
                 for (idx_t ix = 0; ix < keys_.size(); ix++) claim_key(ix, dst, start + i, local, view);
             }
         }
-        row_count_ += n;
-        offset += n;
     }
 }
 
@@ -111,6 +116,49 @@ void LocalTableStorage::delete_row(row_t row) {
     if (!deleted_[local]) {
         deleted_[local] = true;
         deleted_count_++;
+        if (undo_logging_) delete_log_.push_back(local);
+    }
+}
+
+void LocalTableStorage::rollback_to(const Mark& mark) {
+    // Keys claimed after the mark, newest first.
+    while (claim_log_.size() > mark.claims) {
+        Claim& c = claim_log_.back();
+        if (c.previous) {
+            keys_[c.index][c.key] = *c.previous;
+        } else {
+            keys_[c.index].erase(c.key);
+        }
+        claim_log_.pop_back();
+    }
+    while (delete_log_.size() > mark.deletes) {
+        row_t local = delete_log_.back();
+        delete_log_.pop_back();
+        if (local < deleted_.size() && deleted_[local]) {
+            deleted_[local] = false;
+            deleted_count_--;
+        }
+    }
+    // Rows appended after the mark.
+    if (mark.rows < row_count_) {
+        for (row_t r = mark.rows; r < std::min<row_t>(row_count_, deleted_.size()); r++) {
+            if (deleted_[r]) {
+                deleted_[r] = false;
+                deleted_count_--;
+            }
+        }
+        if (deleted_.size() > mark.rows) deleted_.resize(mark.rows);
+        idx_t chunks = (mark.rows + kVectorSize - 1) / kVectorSize;
+        chunks_.resize(chunks);
+        if (chunks > 0) {
+            DataChunk& last = *chunks_.back();
+            last.set_size(mark.rows - (chunks - 1) * kVectorSize);
+            // Appends only clear validity bits for NULLs: the dropped rows' bits must read valid again.
+            for (idx_t c = 0; c < last.column_count(); c++) {
+                for (idx_t r = last.size(); r < kVectorSize; r++) last.column(c).validity().set_valid(r);
+            }
+        }
+        row_count_ = mark.rows;
     }
 }
 

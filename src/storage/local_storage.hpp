@@ -42,6 +42,17 @@ public:
     // Copies the rows with these ids (local or committed) into out, in order (table column order).
     void fetch(const std::vector<row_t>& ids, DataChunk& out) const;
 
+    // Savepoints: a mark of what is here now, and going back to it (rows appended after it go, rows deleted
+    // after it come back, keys claimed after it are released). Undo logs are kept only while a savepoint exists.
+    struct Mark {
+        idx_t rows = 0;
+        size_t deletes = 0;
+        size_t claims = 0;
+    };
+    Mark mark() const { return {row_count_, delete_log_.size(), claim_log_.size()}; }
+    void rollback_to(const Mark& mark);
+    void set_undo_logging(bool on) { undo_logging_ = on; }
+
     // Under the table's lock at commit: throws 40001 when a key of ours committed meanwhile.
     void validate_unique(const TransactionView& view) const;
     // At commit, first: drops the rows deleted locally, so chunks hold exactly the rows the table will get
@@ -62,6 +73,14 @@ private:
     idx_t deleted_count_ = 0;
     // Per unique index of the table: key -> local row.
     std::vector<std::unordered_map<std::string, row_t>> keys_;
+    bool undo_logging_ = false;
+    std::vector<row_t> delete_log_;  // local rows deleted, in order
+    struct Claim {
+        idx_t index;
+        std::string key;
+        std::optional<row_t> previous;
+    };
+    std::vector<Claim> claim_log_;
 };
 
 }  // namespace basalt

@@ -26,6 +26,7 @@ LocalTableStorage& Transaction::local_storage(const std::shared_ptr<DataTable>& 
     touch(table);
     auto& slot = locals_[table.get()];
     slot = std::make_unique<LocalTableStorage>(table);
+    slot->set_undo_logging(!savepoints_.empty());
     return *slot;
 }
 
@@ -53,6 +54,46 @@ bool Transaction::delete_row(const std::shared_ptr<DataTable>& table, row_t row)
             throw Error(sql_state::kSerializationFailure, "could not serialize access due to concurrent update");
     }
     return false;
+}
+
+void Transaction::savepoint(const std::string& name) {
+    Savepoint sp;
+    sp.name = name;
+    for (auto& [raw, local] : locals_) {
+        sp.locals[raw] = local->mark();
+        local->set_undo_logging(true);
+    }
+    for (auto& [raw, entry] : deletes_) sp.deletes[raw] = entry.rows.size();
+    savepoints_.push_back(std::move(sp));
+}
+
+bool Transaction::rollback_to_savepoint(const std::string& name) {
+    size_t at = savepoints_.size();
+    while (at > 0 && savepoints_[at - 1].name != name) at--;
+    if (at == 0) return false;
+    Savepoint& sp = savepoints_[at - 1];
+    for (auto& [raw, local] : locals_) {
+        auto it = sp.locals.find(raw);
+        local->rollback_to(it == sp.locals.end() ? LocalTableStorage::Mark{} : it->second);
+    }
+    for (auto& [raw, entry] : deletes_) {
+        auto it = sp.deletes.find(raw);
+        size_t keep = it == sp.deletes.end() ? 0 : it->second;
+        if (entry.rows.size() <= keep) continue;
+        std::vector<row_t> undone(entry.rows.begin() + static_cast<std::ptrdiff_t>(keep), entry.rows.end());
+        entry.table->rollback_deletes(undone, view_.id);
+        entry.rows.resize(keep);
+    }
+    savepoints_.resize(at);  // later savepoints go; this one stays, as in PostgreSQL
+    return true;
+}
+
+bool Transaction::release_savepoint(const std::string& name) {
+    size_t at = savepoints_.size();
+    while (at > 0 && savepoints_[at - 1].name != name) at--;
+    if (at == 0) return false;
+    savepoints_.resize(at - 1);
+    return true;
 }
 
 std::unique_ptr<Transaction> TransactionManager::begin() {

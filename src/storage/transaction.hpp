@@ -40,6 +40,11 @@ public:
 
     bool has_changes() const { return !locals_.empty() || !deletes_.empty(); }
 
+    // SAVEPOINT name / ROLLBACK TO name (false: no such savepoint) / RELEASE name (false: no such savepoint).
+    void savepoint(const std::string& name);
+    bool rollback_to_savepoint(const std::string& name);
+    bool release_savepoint(const std::string& name);
+
     struct TableDeletes {
         std::shared_ptr<DataTable> table;
         std::vector<row_t> rows;
@@ -57,6 +62,12 @@ private:
     std::map<const DataTable*, std::unique_ptr<LocalTableStorage>> locals_;
     std::map<const DataTable*, TableDeletes> deletes_;
     std::map<const DataTable*, std::shared_ptr<DataTable>> touched_;  // tables with pending changes
+    struct Savepoint {
+        std::string name;
+        std::map<const DataTable*, LocalTableStorage::Mark> locals;
+        std::map<const DataTable*, size_t> deletes;
+    };
+    std::vector<Savepoint> savepoints_;
     bool finished_ = false;
 };
 
