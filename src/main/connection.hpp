@@ -25,6 +25,11 @@ struct Settings {
 // CREATE TABLE text that recreates a table's definition (columns, defaults, constraints).
 std::string table_definition_sql(const TableEntry& table);
 
+// UPDATE / MERGE / ON CONFLICT assignments: 42804 when the value's type has no assignment cast to the column's.
+// Literals (strings, NULL) are let through: they convert to the column type, and a bad one fails in that cast.
+void check_assignment_type(const BoundQuery& bound, idx_t result_column, const ParsedExpr& value,
+                           const ColumnDefinition& column, int position);
+
 class Connection {
 public:
     explicit Connection(Database& database);

@@ -24,15 +24,6 @@ void require_no_pending_writers(const TableEntry& table, const char* action) {
     }
 }
 
-std::string quote_name(const std::string& name) {
-    std::string out = "\"";
-    for (char c : name) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
-
 QueryResult tag(const char* t) {
     QueryResult r;
     r.command_tag = t;
@@ -42,36 +33,31 @@ QueryResult tag(const char* t) {
 }  // namespace
 
 std::string table_definition_sql(const TableEntry& table) {
-    std::string sql = "CREATE TABLE " + quote_name(table.schema) + "." + quote_name(table.name) + " (";
+    std::string sql = "CREATE TABLE " + quote_identifier(table.schema) + "." + quote_identifier(table.name) + " (";
     for (size_t i = 0; i < table.columns.size(); i++) {
         const auto& c = table.columns[i];
         if (i > 0) sql += ", ";
-        sql += quote_name(c.name) + " " + c.type.to_string();
+        sql += quote_identifier(c.name) + " " + c.type.to_string();
         if (c.not_null) sql += " NOT NULL";
         if (!c.default_sql.empty()) sql += " DEFAULT " + c.default_sql;
     }
     for (const auto& u : table.unique_constraints) {
-        sql += ", CONSTRAINT " + quote_name(u.name) + (u.primary ? " PRIMARY KEY (" : " UNIQUE (");
-        for (size_t i = 0; i < u.columns.size(); i++) sql += (i ? ", " : "") + quote_name(table.columns[u.columns[i]].name);
+        sql += ", CONSTRAINT " + quote_identifier(u.name) + (u.primary ? " PRIMARY KEY (" : " UNIQUE (");
+        for (size_t i = 0; i < u.columns.size(); i++) sql += (i ? ", " : "") + quote_identifier(table.columns[u.columns[i]].name);
         sql += ")";
     }
-    for (const auto& c : table.checks) sql += ", CONSTRAINT " + quote_name(c.name) + " CHECK (" + c.sql + ")";
+    for (const auto& c : table.checks) sql += ", CONSTRAINT " + quote_identifier(c.name) + " CHECK (" + c.sql + ")";
     sql += ")";
     if (!table.partition_sql.empty()) sql += " PARTITION BY LIST (" + table.partition_sql + ")";
-    auto literal = [](const std::string& text) {
-        std::string quoted = "'";
-        for (char ch : text) quoted += ch == '\'' ? std::string("''") : std::string(1, ch);
-        return quoted + "'";
-    };
     std::vector<std::string> options;
     if (!table.cluster_by.empty()) {
         std::string list;
         for (const auto& c : table.cluster_by) list += (list.empty() ? "" : ", ") + c;
-        options.push_back("cluster_by = " + literal(list));
+        options.push_back("cluster_by = " + quote_literal(list));
     }
     if (!table.ttl.empty()) {
-        options.push_back("ttl_column = " + literal(table.ttl_column));
-        options.push_back("ttl = " + literal(table.ttl));
+        options.push_back("ttl_column = " + quote_literal(table.ttl_column));
+        options.push_back("ttl = " + quote_literal(table.ttl));
     }
     for (size_t i = 0; i < options.size(); i++) sql += (i == 0 ? " WITH (" : ", ") + options[i];
     if (!options.empty()) sql += ")";

@@ -118,7 +118,6 @@ std::vector<std::unique_ptr<DataChunk>> Connection::convert_rows(TableEntry& tab
     }
     std::vector<LogicalType> types;
     for (const auto& d : defs) types.push_back(d.type);
-    idx_t total = 0;
     std::vector<std::unique_ptr<DataChunk>> converted;
     for (auto& chunk : rows.chunks) {
         idx_t n = chunk->size();
@@ -168,10 +167,8 @@ std::vector<std::unique_ptr<DataChunk>> Connection::convert_rows(TableEntry& tab
             }
         }
         out->set_size(n);
-        total += n;
         converted.push_back(std::move(out));
     }
-    (void)total;
     return converted;
 }
 

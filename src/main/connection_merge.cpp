@@ -8,7 +8,6 @@
 #include <unordered_set>
 
 #include "common/error.hpp"
-#include "function/cast.hpp"
 #include "main/connection.hpp"
 #include "vector/vector_operations.hpp"
 
@@ -57,16 +56,10 @@ QueryResult Connection::execute_merge(const Statement& s) {
             throw Error(sql_state::kDatatypeMismatch, "a WHEN condition of MERGE must be boolean", s.target.position);
         }
         for (size_t v = 0; v < clause.value_count; v++) {
-            idx_t out = result_column(clause.first_value_column + v);
-            const ParsedExpr& value = *s.select->targets[clause.first_value_column + v];
-            if (clause.is_default[v] || bound.unknown[out] || value.kind == ExprKind::kConstant) continue;
-            const auto& def = table->columns[clause_columns[k][v]];
-            if (!assignment_cast_allowed(bound.types[out], def.type)) {
-                throw Error(sql_state::kDatatypeMismatch,
-                            fmt::format("column \"{}\" is of type {} but expression is of type {}", def.name, pg_type_name(def.type),
-                                        pg_type_name(bound.types[out])),
-                            s.target.position);
-            }
+            if (clause.is_default[v]) continue;
+            size_t target = clause.first_value_column + v;
+            check_assignment_type(bound, result_column(target), *s.select->targets[target], table->columns[clause_columns[k][v]],
+                                  s.target.position);
         }
     }
     QueryResult rows = run_query(std::move(bound));
@@ -135,17 +128,7 @@ QueryResult Connection::execute_merge(const Statement& s) {
             sel_t sel[kVectorSize];
             idx_t n = 0;
             while (at < picked[k].size() && picked[k][at].first == chunk) sel[n++] = picked[k][at++].second;
-            auto out = std::make_unique<DataChunk>();
-            std::vector<LogicalType> types;
-            for (idx_t from : source) types.push_back(chunk->column(from).type());
-            out->initialize(types, kVectorSize);
-            for (size_t i = 0; i < source.size(); i++) vector_gather(chunk->column(source[i]), sel, n, out->column(i));
-            out->set_size(n);
-            if (source.empty()) {
-                out->initialize({}, kVectorSize);
-                out->set_size(n);
-            }
-            new_rows.chunks.push_back(std::move(out));
+            new_rows.chunks.push_back(chunk_gather_columns(*chunk, source, sel, n));
         }
         append_rows(*table, given, new_rows);
     }

@@ -17,18 +17,15 @@
 
 namespace basalt {
 
-namespace {
-
-std::string quote_identifier(const std::string& name) {
-    std::string out = "\"";
-    for (char c : name) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
+void check_assignment_type(const BoundQuery& bound, idx_t result_column, const ParsedExpr& value,
+                           const ColumnDefinition& column, int position) {
+    if (bound.unknown[result_column] || value.kind == ExprKind::kConstant) return;
+    if (assignment_cast_allowed(bound.types[result_column], column.type)) return;
+    throw Error(sql_state::kDatatypeMismatch,
+                fmt::format("column \"{}\" is of type {} but expression is of type {}", column.name, pg_type_name(column.type),
+                            pg_type_name(bound.types[result_column])),
+                position);
 }
-
-}  // namespace
 
 std::shared_ptr<TableEntry> Connection::writable_table(const QualifiedName& name) {
     Catalog& catalog = database_.catalog();
@@ -62,17 +59,9 @@ QueryResult Connection::execute_update(const Statement& s) {
     BoundQuery bound = binder.bind_select(*s.select);
     BASALT_ASSERT(bound.types.size() == 1 + column_count + set_columns.size(), "UPDATE query has an unexpected shape");
     for (size_t k = 0; k < set_columns.size(); k++) {
-        idx_t out = 1 + column_count + k;
-        // Literals (strings, NULL) convert to the column type as in an assignment: errors come from the cast.
-        const ParsedExpr& value = *s.select->targets[2 + k];
-        if (s.set_default[k] || bound.unknown[out] || value.kind == ExprKind::kConstant) continue;
-        const auto& def = table->columns[set_columns[k]];
-        if (!assignment_cast_allowed(bound.types[out], def.type)) {
-            throw Error(sql_state::kDatatypeMismatch,
-                        fmt::format("column \"{}\" is of type {} but expression is of type {}", def.name, pg_type_name(def.type),
-                                    pg_type_name(bound.types[out])),
-                        s.target.position);
-        }
+        if (s.set_default[k]) continue;
+        check_assignment_type(bound, 1 + column_count + k, *s.select->targets[2 + k], table->columns[set_columns[k]],
+                              s.target.position);
     }
     QueryResult rows = run_query(std::move(bound));
 
@@ -106,13 +95,7 @@ QueryResult Connection::execute_update(const Statement& s) {
             if (changed.insert(id).second) sel[n++] = static_cast<sel_t>(r);  // invariant 1
         }
         if (n == 0) continue;
-        auto out = std::make_unique<DataChunk>();
-        std::vector<LogicalType> types;
-        for (idx_t from : source) types.push_back(chunk->column(from).type());
-        out->initialize(types, kVectorSize);
-        for (idx_t i = 0; i < source.size(); i++) vector_gather(chunk->column(source[i]), sel, n, out->column(i));
-        out->set_size(n);
-        new_rows.chunks.push_back(std::move(out));
+        new_rows.chunks.push_back(chunk_gather_columns(*chunk, source, sel, n));
         count += n;
     }
     // Invariant 2: all deletes first.
@@ -135,6 +118,8 @@ QueryResult Connection::execute_delete(const Statement& s) {
     BoundQuery bound = binder.bind_select(*s.select);
     std::vector<std::string> names(bound.names.begin() + static_cast<std::ptrdiff_t>(1 + column_count), bound.names.end());
     std::vector<LogicalType> types(bound.types.begin() + static_cast<std::ptrdiff_t>(1 + column_count), bound.types.end());
+    std::vector<idx_t> returning;  // result columns of the RETURNING values
+    for (idx_t i = 0; i < types.size(); i++) returning.push_back(1 + column_count + i);
     QueryResult rows = run_query(std::move(bound));
     Transaction& txn = transaction();
     QueryResult result;
@@ -149,11 +134,7 @@ QueryResult Connection::execute_delete(const Statement& s) {
         }
         count += n;
         if (s.returning_count == 0 || n == 0) continue;
-        auto out = std::make_unique<DataChunk>();
-        out->initialize(types, kVectorSize);
-        for (idx_t i = 0; i < types.size(); i++) vector_gather(chunk->column(1 + column_count + i), sel, n, out->column(i));
-        out->set_size(n);
-        result.chunks.push_back(std::move(out));
+        result.chunks.push_back(chunk_gather_columns(*chunk, returning, sel, n));
     }
     if (s.returning_count > 0) {
         result.names = names;

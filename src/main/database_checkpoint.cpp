@@ -65,15 +65,6 @@ void write_file_synced(const std::string& path, const std::string& data) {
     if (rc != 0) io_error("sync", path);
 }
 
-std::string quote(const std::string& name) {
-    std::string out = "\"";
-    for (char c : name) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
-
 std::string data_file_path(const std::string& directory, uint64_t number) {
     return fmt::format("{}/data/{:08}.bcol", directory, number);
 }
@@ -153,7 +144,7 @@ void Database::checkpoint(bool vacuum) {
     // Catalog as SQL, in an order that recreates it: schemas, tables, then views.
     std::vector<std::string> statements;
     for (const auto& schema : catalog_.schema_names()) {
-        if (schema != Catalog::kDefaultSchema) statements.push_back("CREATE SCHEMA " + quote(schema));
+        if (schema != Catalog::kDefaultSchema) statements.push_back("CREATE SCHEMA " + quote_identifier(schema));
     }
     auto tables = catalog_.all_tables();
     for (const auto& t : tables) statements.push_back(table_definition_sql(*t));

@@ -121,4 +121,20 @@ ParsedExprPtr parse_expression(const std::string& sql) {
     return std::move(statements[0]->select->targets[0]);
 }
 
+namespace {
+
+std::string quote_doubling(const std::string& text, char quote) {
+    std::string out(1, quote);
+    for (char c : text) {
+        if (c == quote) out += quote;
+        out += c;
+    }
+    return out + quote;
+}
+
+}  // namespace
+
+std::string quote_identifier(const std::string& name) { return quote_doubling(name, '"'); }
+std::string quote_literal(const std::string& text) { return quote_doubling(text, '\''); }
+
 }  // namespace basalt

@@ -14,4 +14,8 @@ std::vector<std::unique_ptr<Statement>> parse_sql(const std::string& sql);
 // Parses one expression (column defaults, generated SQL).
 ParsedExprPtr parse_expression(const std::string& sql);
 
+// For generated SQL: "name" with inner double quotes doubled, and 'text' with inner single quotes doubled.
+std::string quote_identifier(const std::string& name);
+std::string quote_literal(const std::string& text);
+
 }  // namespace basalt

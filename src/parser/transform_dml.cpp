@@ -1,4 +1,4 @@
-// UPDATE and DELETE: each becomes a query over the target table (joined with FROM / USING, filtered by WHERE)
+// UPDATE, DELETE and MERGE: each becomes a query over the target table (joined with FROM / USING, filtered by WHERE)
 // that returns the row ids to change, the old row and the new values; the Connection applies them.
 #include "common/error.hpp"
 #include "parser/transform_internal.hpp"
@@ -13,6 +13,32 @@ ParsedExprPtr column_ref(std::vector<std::string> names, int position) {
     return e;
 }
 
+// The table a DML statement changes, as a FROM item; fills the statement's target and target alias.
+std::unique_ptr<TableRef> transform_target(TransformContext& ctx, const PgQuery__RangeVar* relation, Statement& s) {
+    PgQuery__Node wrapper = PG_QUERY__NODE__INIT;
+    wrapper.node_case = PG_QUERY__NODE__NODE_RANGE_VAR;
+    wrapper.range_var = const_cast<PgQuery__RangeVar*>(relation);
+    auto target = transform_table_ref(ctx, &wrapper);
+    s.target.schema = target->schema;
+    s.target.name = target->name;
+    s.target.position = target->position;
+    s.target_alias = target->alias.empty() ? target->name : target->alias;
+    return target;
+}
+
+// A select over the target that starts with target.ctid, target.* (the row id and the old row).
+std::unique_ptr<SelectStmt> select_target_rows(const Statement& s) {
+    auto select = std::make_unique<SelectStmt>();
+    select->position = s.target.position;
+    select->targets.push_back(column_ref({s.target_alias, "ctid"}, s.target.position));
+    select->target_names.push_back("ctid");
+    auto star = std::make_unique<ParsedExpr>(ExprKind::kStar, s.target.position);
+    star->names = {s.target_alias};
+    select->targets.push_back(std::move(star));
+    select->target_names.push_back("");
+    return select;
+}
+
 // The query part shared by UPDATE and DELETE: FROM target [, more...] WHERE ..., selecting target.ctid, target.*.
 std::unique_ptr<Statement> start_dml(TransformContext& ctx, StatementKind kind, const PgQuery__RangeVar* relation,
                                      PgQuery__Node** from, size_t n_from, const PgQuery__Node* where,
@@ -21,25 +47,11 @@ std::unique_ptr<Statement> start_dml(TransformContext& ctx, StatementKind kind, 
     s->kind = kind;
     if (with) unsupported(kind == StatementKind::kUpdate ? "WITH before UPDATE" : "WITH before DELETE", 0);
     if (!relation->inh) unsupported("ONLY", pos(relation->location));
-    PgQuery__Node wrapper = PG_QUERY__NODE__INIT;
-    wrapper.node_case = PG_QUERY__NODE__NODE_RANGE_VAR;
-    wrapper.range_var = const_cast<PgQuery__RangeVar*>(relation);
-    auto target = transform_table_ref(ctx, &wrapper);
-    s->target.schema = target->schema;
-    s->target.name = target->name;
-    s->target.position = target->position;
-    s->target_alias = target->alias.empty() ? target->name : target->alias;
-    auto select = std::make_unique<SelectStmt>();
-    select->position = target->position;
+    auto target = transform_target(ctx, relation, *s);
+    auto select = select_target_rows(*s);
     select->from.push_back(std::move(target));
     for (size_t i = 0; i < n_from; i++) select->from.push_back(transform_table_ref(ctx, from[i]));
     if (where) select->where = transform_expr(ctx, where);
-    select->targets.push_back(column_ref({s->target_alias, "ctid"}, s->target.position));
-    select->target_names.push_back("ctid");
-    auto star = std::make_unique<ParsedExpr>(ExprKind::kStar, s->target.position);
-    star->names = {s->target_alias};
-    select->targets.push_back(std::move(star));
-    select->target_names.push_back("");
     s->select = std::move(select);
     return s;
 }
@@ -57,15 +69,20 @@ void add_returning(TransformContext& ctx, Statement& s, PgQuery__Node** items, s
 
 }  // namespace
 
+const PgQuery__ResTarget* assignment_target(const PgQuery__Node* node) {
+    const PgQuery__ResTarget* t = node->res_target;
+    if (t->n_indirection > 0) unsupported("assignment to a part of a column", pos(t->location));
+    if (t->val && t->val->node_case == PG_QUERY__NODE__NODE_MULTI_ASSIGN_REF) {
+        unsupported("SET (a, b) = (...); write one assignment per column", pos(t->location));
+    }
+    return t;
+}
+
 std::unique_ptr<Statement> transform_update(TransformContext& ctx, const PgQuery__UpdateStmt* u) {
     auto s = start_dml(ctx, StatementKind::kUpdate, u->relation, u->from_clause, u->n_from_clause, u->where_clause,
                        u->with_clause);
     for (size_t i = 0; i < u->n_target_list; i++) {
-        const PgQuery__ResTarget* t = u->target_list[i]->res_target;
-        if (t->n_indirection > 0) unsupported("assignment to a part of a column", pos(t->location));
-        if (t->val && t->val->node_case == PG_QUERY__NODE__NODE_MULTI_ASSIGN_REF) {
-            unsupported("SET (a, b) = (...); write one assignment per column", pos(t->location));
-        }
+        const PgQuery__ResTarget* t = assignment_target(u->target_list[i]);
         s->columns.push_back(t->name);
         if (t->val && t->val->node_case == PG_QUERY__NODE__NODE_SET_TO_DEFAULT) {
             s->set_default.push_back(true);
@@ -86,30 +103,15 @@ std::unique_ptr<Statement> transform_merge(TransformContext& ctx, const PgQuery_
     auto s = std::make_unique<Statement>();
     s->kind = StatementKind::kMerge;
     if (m->with_clause) unsupported("WITH before MERGE", 0);
-    PgQuery__Node wrapper = PG_QUERY__NODE__INIT;
-    wrapper.node_case = PG_QUERY__NODE__NODE_RANGE_VAR;
-    wrapper.range_var = m->relation;
-    auto target = transform_table_ref(ctx, &wrapper);
-    s->target.schema = target->schema;
-    s->target.name = target->name;
-    s->target.position = target->position;
-    s->target_alias = target->alias.empty() ? target->name : target->alias;
     auto join = std::make_unique<TableRef>();
     join->kind = TableRefKind::kJoin;
     join->join_kind = JoinKind::kLeft;
-    join->position = target->position;
+    join->right = transform_target(ctx, m->relation, *s);
+    join->position = s->target.position;
     join->left = transform_table_ref(ctx, m->source_relation);
-    join->right = std::move(target);
     join->condition = transform_expr(ctx, m->join_condition);
-    auto select = std::make_unique<SelectStmt>();
-    select->position = s->target.position;
+    auto select = select_target_rows(*s);
     select->from.push_back(std::move(join));
-    select->targets.push_back(column_ref({s->target_alias, "ctid"}, s->target.position));
-    select->target_names.push_back("ctid");
-    auto star = std::make_unique<ParsedExpr>(ExprKind::kStar, s->target.position);
-    star->names = {s->target_alias};
-    select->targets.push_back(std::move(star));
-    select->target_names.push_back("");
     auto add = [&](ParsedExprPtr e, const std::string& name) {
         select->targets.push_back(std::move(e));
         select->target_names.push_back(name);
@@ -146,11 +148,7 @@ std::unique_ptr<Statement> transform_merge(TransformContext& ctx, const PgQuery_
         };
         if (clause.action == MergeClause::Action::kUpdate) {
             for (size_t k = 0; k < w->n_target_list; k++) {
-                const PgQuery__ResTarget* t = w->target_list[k]->res_target;
-                if (t->n_indirection > 0) unsupported("assignment to a part of a column", pos(t->location));
-                if (t->val && t->val->node_case == PG_QUERY__NODE__NODE_MULTI_ASSIGN_REF) {
-                    unsupported("SET (a, b) = (...); write one assignment per column", pos(t->location));
-                }
+                const PgQuery__ResTarget* t = assignment_target(w->target_list[k]);
                 clause.columns.push_back(t->name);
                 add_value(t->val, pos(t->location));
             }

@@ -35,6 +35,8 @@ TypeNameAst transform_type_name(TransformContext& ctx, const PgQuery__TypeName* 
 std::vector<OrderByItem> transform_order_by(TransformContext& ctx, PgQuery__Node** items, size_t n);
 std::unique_ptr<WindowSpec> transform_window(TransformContext& ctx, const PgQuery__WindowDef* def);
 std::unique_ptr<TableRef> transform_table_ref(TransformContext& ctx, const PgQuery__Node* node);
+// `column = value` of SET lists (UPDATE, MERGE, ON CONFLICT): refuses a.b = ... and (a, b) = (...) (0A000).
+const PgQuery__ResTarget* assignment_target(const PgQuery__Node* node);
 std::unique_ptr<Statement> transform_update(TransformContext& ctx, const PgQuery__UpdateStmt* update);
 std::unique_ptr<Statement> transform_delete(TransformContext& ctx, const PgQuery__DeleteStmt* del);
 std::unique_ptr<Statement> transform_merge(TransformContext& ctx, const PgQuery__MergeStmt* merge);

@@ -316,11 +316,7 @@ std::unique_ptr<Statement> transform_statement(TransformContext& ctx, const PgQu
                     }
                 }
                 for (size_t k = 0; k < oc->n_target_list; k++) {
-                    const PgQuery__ResTarget* t = oc->target_list[k]->res_target;
-                    if (t->n_indirection > 0) unsupported("assignment to a part of a column", pos(t->location));
-                    if (t->val && t->val->node_case == PG_QUERY__NODE__NODE_MULTI_ASSIGN_REF) {
-                        unsupported("SET (a, b) = (...); write one assignment per column", pos(t->location));
-                    }
+                    const PgQuery__ResTarget* t = assignment_target(oc->target_list[k]);
                     s->conflict_set_columns.push_back(t->name);
                     bool is_default = t->val && t->val->node_case == PG_QUERY__NODE__NODE_SET_TO_DEFAULT;
                     s->set_default.push_back(is_default);

@@ -194,25 +194,37 @@ void DataTable::widen_column(idx_t index, const LogicalType& type) {
     types_[index] = type;
 }
 
+namespace {
+
+// Vector `segment` of file column `in_file`, widened to `type` when ALTER TABLE widened the column after the file
+// was written; a column the file lacks (in_file < 0) reads as `missing`. out gets a vector of its own (or a
+// reference), never writes into one it shared before.
+void read_file_column(const RowGroupFile& file, int in_file, const Value& missing, idx_t segment, const LogicalType& type,
+                      Vector& out, std::shared_ptr<const DecodedBlock>& hold) {
+    if (in_file < 0) {
+        out = Vector(type, 1);
+        out.set_constant_value(missing);
+        return;
+    }
+    const Vector& stored = file.vector(static_cast<idx_t>(in_file), segment, hold);
+    if (stored.type().physical() != type.physical()) {
+        Vector wide(type, kVectorSize);
+        widen_into(stored, kVectorSize, wide);
+        out = std::move(wide);
+        return;
+    }
+    out.reference(stored);
+}
+
+}  // namespace
+
 void DataTable::read_column(const RowGroup& group, idx_t segment, idx_t column, Vector& out,
                             std::shared_ptr<const DecodedBlock>& hold) const {
     if (!group.file) {
         out.reference(group.segments[segment]->columns[column]);
         return;
     }
-    int in_file = group.file_column[column];
-    if (in_file < 0) {
-        out.set_constant_value(group.missing[column]);
-        return;
-    }
-    const Vector& stored = group.file->vector(static_cast<idx_t>(in_file), segment, hold);
-    if (stored.type().physical() != types_[column].physical()) {
-        Vector wide(types_[column], kVectorSize);
-        widen_into(stored, group.segments[segment]->count, wide);
-        out = std::move(wide);
-        return;
-    }
-    out.reference(stored);
+    read_file_column(*group.file, group.file_column[column], group.missing[column], segment, types_[column], out, hold);
 }
 
 bool DataTable::scan(idx_t row_group, idx_t& vector_index, const std::vector<idx_t>& column_ids, DataChunk& out,
@@ -225,6 +237,7 @@ bool DataTable::scan(idx_t row_group, idx_t& vector_index, const std::vector<idx
     std::shared_ptr<RowGroupFile> file;
     std::vector<int> file_columns;
     std::vector<Value> missing;
+    std::vector<LogicalType> column_types;
     {
         std::shared_lock guard(lock_);
         if (row_group >= row_groups_.size()) return false;
@@ -267,6 +280,7 @@ bool DataTable::scan(idx_t row_group, idx_t& vector_index, const std::vector<idx
             for (idx_t id : column_ids) {
                 file_columns.push_back(id == kRowIdColumn ? -1 : group.file_column[id]);
                 missing.push_back(id == kRowIdColumn || group.file_column[id] >= 0 ? Value() : group.missing[id]);
+                column_types.push_back(id == kRowIdColumn ? LogicalType::bigint() : types_[id]);
             }
         }
     }
@@ -275,23 +289,13 @@ bool DataTable::scan(idx_t row_group, idx_t& vector_index, const std::vector<idx
         for (idx_t i = 0; i < column_ids.size(); i++) {
             if (column_ids[i] == kRowIdColumn) continue;
             Vector& target = out.column(i);
-            if (file_columns[i] < 0) {
-                target.set_constant_value(missing[i]);
-                continue;
-            }
             std::shared_ptr<const DecodedBlock> hold;
-            const Vector* stored = &file->vector(static_cast<idx_t>(file_columns[i]), segment_index, hold);
-            Vector wide;
-            if (stored->type().physical() != target.type().physical()) {
-                // A column widened by ALTER TABLE after this file was written.
-                wide = Vector(target.type(), kVectorSize);
-                widen_into(*stored, kVectorSize, wide);
-                stored = &wide;
-            }
+            Vector column;
+            read_file_column(*file, file_columns[i], missing[i], segment_index, column_types[i], column, hold);
             if (dense) {
-                target.reference(*stored);
+                target.reference(column);
             } else {
-                vector_gather(*stored, sel, n, target);
+                vector_gather(column, sel, n, target);
             }
         }
     }
@@ -656,13 +660,9 @@ struct MovedRow {
 
 }  // namespace
 
-bool DataTable::is_clustered_or_partitioned_input(const CompactionOptions& options) const {
-    return !options.cluster_columns.empty() || options.partition_key != nullptr;
-}
-
 bool DataTable::compact(const CompactionOptions& options) {
     std::unique_lock guard(lock_);
-    const bool ordered = is_clustered_or_partitioned_input(options);
+    const bool ordered = !options.cluster_columns.empty() || options.partition_key != nullptr;
     // Which row groups to rewrite.
     std::vector<bool> rewrite(row_groups_.size(), false);
     idx_t small_persisted = 0;
@@ -680,7 +680,7 @@ bool DataTable::compact(const CompactionOptions& options) {
         }
         bool small = g.count < kRowGroupSize / 2;
         rewrite[i] = !g.file || (removable > 0 && (options.force || removable * 10 >= g.count)) ||
-                     (small && g.file && (options.force || small_persisted >= 2)) || (options.force && removable > 0);
+                     (small && (options.force || small_persisted >= 2));
         chosen += rewrite[i];
         dropped_rows += rewrite[i] ? removable : 0;
     }

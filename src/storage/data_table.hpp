@@ -117,7 +117,6 @@ public:
     // partition order, as new in-memory row groups (the checkpoint then writes them). Returns whether anything
     // was rewritten (row ids changed; indexes are rebuilt).
     bool compact(const CompactionOptions& options);
-    bool is_clustered_or_partitioned_input(const CompactionOptions& options) const;
     // Retention (ttl): marks rows whose `column` is below cutoff deleted by commit_id (rows a transaction is
     // deleting are left to it). Zone maps settle whole row groups without reading them. Returns the count.
     idx_t expire_rows(idx_t column, const Value& cutoff, txn_t commit_id);

@@ -50,6 +50,17 @@ void chunk_gather(const DataChunk& src, const sel_t* sel, idx_t count, DataChunk
     dst.set_size(count);
 }
 
+std::unique_ptr<DataChunk> chunk_gather_columns(const DataChunk& src, const std::vector<idx_t>& columns, const sel_t* sel,
+                                                idx_t count) {
+    auto out = std::make_unique<DataChunk>();
+    std::vector<LogicalType> types;
+    for (idx_t c : columns) types.push_back(src.column(c).type());
+    out->initialize(types, std::max<idx_t>(count, kVectorSize));
+    for (size_t i = 0; i < columns.size(); i++) vector_gather(src.column(columns[i]), sel, count, out->column(i));
+    out->set_size(count);
+    return out;
+}
+
 void vector_copy(const Vector& src, idx_t src_offset, idx_t count, Vector& dst, idx_t dst_offset) {
     BASALT_ASSERT(dst_offset + count <= dst.capacity(), "vector_copy past the destination's capacity");
     dst.keep_alive_from(src);
@@ -77,7 +88,7 @@ void vector_copy(const Vector& src, idx_t src_offset, idx_t count, Vector& dst, 
 
 void vector_copy_owned(const Vector& src, idx_t src_offset, idx_t count, Vector& dst, idx_t dst_offset) {
     if (src.type().physical() != PhysicalType::kString) {
-        vector_copy(src, src.is_constant() ? 0 : src_offset, count, dst, dst_offset);
+        vector_copy(src, src_offset, count, dst, dst_offset);
         return;
     }
     BASALT_ASSERT(dst_offset + count <= dst.capacity(), "vector_copy_owned past the destination's capacity");

@@ -2,6 +2,9 @@
 // single rows across vectors.
 #pragma once
 
+#include <memory>
+#include <vector>
+
 #include "vector/data_chunk.hpp"
 
 namespace basalt {
@@ -9,6 +12,9 @@ namespace basalt {
 // dst[i] = src[sel[i]] for i < count (sel == nullptr means identity); dst becomes a flat vector.
 void vector_gather(const Vector& src, const sel_t* sel, idx_t count, Vector& dst);
 void chunk_gather(const DataChunk& src, const sel_t* sel, idx_t count, DataChunk& dst);
+// A new chunk holding the selected rows of some of src's columns, in the order `columns` lists them.
+std::unique_ptr<DataChunk> chunk_gather_columns(const DataChunk& src, const std::vector<idx_t>& columns, const sel_t* sel,
+                                                idx_t count);
 // dst[dst_offset + i] = src[src_offset + i]; dst must have room. String bytes stay where they are; dst keeps
 // src's string owners alive.
 void vector_copy(const Vector& src, idx_t src_offset, idx_t count, Vector& dst, idx_t dst_offset);
