@@ -458,7 +458,7 @@ QueryResult Connection::execute_alter(const Statement& s) {
                 }
                 table->storage->widen_column(*idx, to);
                 table->columns[*idx].type = to;
-                table->storage->rebuild_indexes();  // keys are encoded by width
+                table->storage->invalidate_indexes();  // keys are encoded by width
                 break;
             }
         }

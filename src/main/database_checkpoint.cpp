@@ -322,7 +322,6 @@ void Database::load_manifest(const std::string& path, Connection& connection) {
             groups.push_back(std::move(group));
         }
         table->storage->restore(std::move(groups), std::move(statistics));
-        table->storage->rebuild_indexes();
     }
     transactions_.restore_last_committed(last_committed);
 }

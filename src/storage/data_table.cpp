@@ -67,8 +67,9 @@ row_t DataTable::append_committed(std::vector<std::unique_ptr<DataChunk>> chunks
     row_t first = needs_new_group() ? row_groups_.size() * kRowGroupSize
                                     : (row_groups_.size() - 1) * kRowGroupSize + row_groups_.back().count;
     // Keys by position among the appended rows, encoded before the chunks' buffers move into segments.
-    std::vector<std::vector<std::pair<std::string, row_t>>> keys(indexes_.size());
-    if (!indexes_.empty()) {
+    // Unbuilt indexes are left alone: their build reads every row, these included.
+    std::vector<std::vector<std::pair<std::string, row_t>>> keys(indexes_ready_ ? indexes_.size() : 0);
+    if (indexes_ready_ && !indexes_.empty()) {
         row_t position = 0;
         for (const auto& chunk : chunks) {
             for (idx_t i = 0; i < chunk->size(); i++, position++) {
@@ -425,6 +426,8 @@ void DataTable::fetch_row(row_t row, DataChunk& out, idx_t at) const {
 void DataTable::add_unique_index(std::unique_ptr<UniqueIndex> index) {
     std::unique_lock guard(lock_);
     indexes_.push_back(std::move(index));
+    for (auto& ix : indexes_) ix->clear();
+    indexes_ready_ = false;
 }
 
 void DataTable::add_column(const LogicalType& type, const Value& default_value) {
@@ -587,6 +590,8 @@ void DataTable::restore(std::vector<RowGroupCheckpoint> groups, std::vector<Colu
         row_groups_.push_back(std::move(group));
     }
     if (statistics.size() == types_.size()) statistics_ = std::move(statistics);
+    for (auto& ix : indexes_) ix->clear();
+    indexes_ready_ = false;
 }
 
 std::vector<uint64_t> DataTable::checkpoint_files() const {
@@ -603,31 +608,125 @@ std::vector<ColumnStatistics> DataTable::statistics() const {
     return statistics_;
 }
 
-void DataTable::rebuild_indexes() {
+void DataTable::invalidate_indexes() {
     std::unique_lock guard(lock_);
     for (auto& ix : indexes_) ix->clear();
-    if (indexes_.empty()) return;
-    DataChunk chunk;
-    chunk.initialize(types_, kVectorSize);
-    for (idx_t g = 0; g < row_groups_.size(); g++) {
-        const RowGroup& group = row_groups_[g];
-        for (idx_t s = 0; s < group.segments.size(); s++) {
-            std::vector<std::shared_ptr<const DecodedBlock>> holds;
-            for (const auto& ix : indexes_) {
-                for (idx_t c : ix->columns()) {
-                    holds.emplace_back();
-                    read_column(group, s, c, chunk.column(c), holds.back());
+    indexes_ready_ = false;
+}
+
+bool DataTable::indexes_ready() const {
+    std::shared_lock guard(lock_);
+    return indexes_ready_;
+}
+
+void DataTable::ensure_indexes() {
+    {
+        std::shared_lock guard(lock_);
+        if (indexes_ready_ || indexes_.empty()) return;
+    }
+    std::unique_lock guard(lock_);
+    if (indexes_ready_) return;
+    try {
+        build_indexes();
+    } catch (...) {
+        for (auto& ix : indexes_) ix->clear();
+        throw;
+    }
+    indexes_ready_ = true;
+}
+
+namespace {
+
+// Which of two versions of one key an index keeps (invariant 2 of unique_index.hpp): the later insert commit;
+// between rows of one commit, the one no commit deleted, then the later row.
+struct KeyRank {
+    txn_t inserted;
+    bool live;
+    row_t row;
+    bool operator<(const KeyRank& o) const {
+        if (inserted != o.inserted) return inserted < o.inserted;
+        if (live != o.live) return !live;
+        return row < o.row;
+    }
+};
+
+}  // namespace
+
+void DataTable::build_indexes() {
+    for (auto& ix : indexes_) ix->clear();
+    if (indexes_.empty() || row_groups_.empty()) return;
+    auto rank_of = [&](row_t row) {
+        RowVersion v = row_version(row);
+        bool live = v.deleted == kNotDeleted || v.deleted >= kTransactionIdStart;
+        return KeyRank{v.inserted, live, row};
+    };
+    // Phase 1: workers read row groups and sort each key into its shard's list (per worker, so no locking).
+    // Phase 2: each shard's map is filled by one worker from every worker's list for it.
+    const size_t workers = std::max<size_t>(1, std::min<size_t>(std::thread::hardware_concurrency(), row_groups_.size()));
+    using Bucket = std::vector<std::pair<std::string, row_t>>;
+    // buckets[worker][index][shard]
+    std::vector<std::vector<std::vector<Bucket>>> buckets(
+        workers, std::vector<std::vector<Bucket>>(indexes_.size(), std::vector<Bucket>(UniqueIndex::kShards)));
+    std::atomic<idx_t> next_group{0};
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    auto read_keys = [&](size_t worker) {
+        try {
+            DataChunk chunk;
+            chunk.initialize(types_, kVectorSize);
+            for (idx_t g = next_group++; g < row_groups_.size(); g = next_group++) {
+                const RowGroup& group = row_groups_[g];
+                for (idx_t s = 0; s < group.segments.size(); s++) {
+                    std::vector<std::shared_ptr<const DecodedBlock>> holds;
+                    for (const auto& ix : indexes_) {
+                        for (idx_t c : ix->columns()) {
+                            holds.emplace_back();
+                            read_column(group, s, c, chunk.column(c), holds.back());
+                        }
+                    }
+                    chunk.set_size(group.segments[s]->count);
+                    for (idx_t ix = 0; ix < indexes_.size(); ix++) {
+                        for (idx_t i = 0; i < chunk.size(); i++) {
+                            std::string key;
+                            if (!indexes_[ix]->encode(chunk, i, key)) continue;
+                            size_t shard = UniqueIndex::shard_index(key);
+                            buckets[worker][ix][shard].emplace_back(std::move(key), g * kRowGroupSize + s * kVectorSize + i);
+                        }
+                    }
                 }
             }
-            chunk.set_size(group.segments[s]->count);
-            for (idx_t i = 0; i < chunk.size(); i++) {
-                for (auto& ix : indexes_) {
-                    std::string key;
-                    if (ix->encode(chunk, i, key)) ix->insert(key, g * kRowGroupSize + s * kVectorSize + i);
+        } catch (...) {
+            std::lock_guard guard(failure_mutex);
+            if (!failure) failure = std::current_exception();
+            next_group = row_groups_.size();
+        }
+    };
+    auto fill_shards = [&](size_t worker) {
+        for (size_t shard = worker; shard < UniqueIndex::kShards; shard += workers) {
+            for (idx_t ix = 0; ix < indexes_.size(); ix++) {
+                auto& map = indexes_[ix]->shard(shard);
+                size_t total = 0;
+                for (size_t w = 0; w < workers; w++) total += buckets[w][ix][shard].size();
+                map.reserve(total);
+                for (size_t w = 0; w < workers; w++) {
+                    for (auto& [key, row] : buckets[w][ix][shard]) {
+                        auto [it, fresh] = map.try_emplace(std::move(key), row);
+                        if (!fresh && rank_of(it->second) < rank_of(row)) it->second = row;
+                    }
+                    Bucket().swap(buckets[w][ix][shard]);
                 }
             }
         }
-    }
+    };
+    auto run = [&](const std::function<void(size_t)>& work) {
+        std::vector<std::thread> threads;
+        for (size_t w = 1; w < workers; w++) threads.emplace_back(work, w);
+        work(0);
+        for (auto& t : threads) t.join();
+    };
+    run(read_keys);
+    if (failure) std::rethrow_exception(failure);
+    run(fill_shards);
 }
 
 DataTable::StorageInfo DataTable::storage_info() const {
@@ -807,8 +906,9 @@ bool DataTable::compact(const CompactionOptions& options) {
             for (idx_t r = 0; r < segment->count; r++) deleted_count_ += segment->deleted[r] != kNotDeleted;
         }
     }
-    guard.unlock();
-    rebuild_indexes();
+    // Row ids moved: the indexes are rebuilt on their next use.
+    for (auto& ix : indexes_) ix->clear();
+    indexes_ready_ = false;
     return true;
 }
 

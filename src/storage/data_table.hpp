@@ -93,8 +93,15 @@ public:
     // Copies every column of committed row `row` into position `at` of out.
     void fetch_row(row_t row, DataChunk& out, idx_t at) const;
 
-    // Constraint indexes (filled from committed rows; the lock of invariant 3 guards them).
+    // Constraint indexes (filled from committed rows; the lock of invariant 3 guards them). They are built on
+    // first use (ensure_indexes) rather than at open or after a compaction: a table nobody writes never pays
+    // for its keys, and a damaged column file fails only the statements that write to its table.
     void add_unique_index(std::unique_ptr<UniqueIndex> index);
+    // Builds the indexes from every committed row if they are not built (reading the key columns, on several
+    // threads). Throws (XX001 for a damaged file) and leaves them unbuilt when a row group cannot be read.
+    // Call before taking lock(): every user of unique_indexes() for lookups does.
+    void ensure_indexes();
+    bool indexes_ready() const;
     const std::vector<std::unique_ptr<UniqueIndex>>& unique_indexes() const { return indexes_; }
     std::shared_mutex& lock() const { return lock_; }
 
@@ -125,8 +132,9 @@ public:
     std::vector<ColumnStatistics> statistics() const;
     // Numbers of the column files this table reads.
     std::vector<uint64_t> checkpoint_files() const;
-    // Re-reads every key of the unique indexes (after restore).
-    void rebuild_indexes();
+    // Drops the indexes' entries; the next ensure_indexes() re-reads every key (after a change of row ids or of
+    // key encoding).
+    void invalidate_indexes();
     // Storage figures for system tables: (row groups, rows in files, bytes on disk per column).
     struct StorageInfo {
         idx_t row_groups = 0;
@@ -168,11 +176,14 @@ private:
     void read_column(const RowGroup& group, idx_t segment, idx_t column, Vector& out,
                      std::shared_ptr<const DecodedBlock>& hold) const;
     Segment* locate(row_t row, idx_t& offset) const;
+    // Fills the indexes from every row (lock_ held exclusively).
+    void build_indexes();
 
     std::vector<LogicalType> types_;
     std::vector<ColumnStatistics> statistics_;
     std::vector<RowGroup> row_groups_;
     std::vector<std::unique_ptr<UniqueIndex>> indexes_;
+    bool indexes_ready_ = false;  // indexes_ hold every committed key (appends keep them current)
     idx_t row_count_ = 0;
     idx_t deleted_count_ = 0;
     std::atomic<int> pending_writers_{0};

@@ -23,6 +23,9 @@ void Transaction::release_tables() {
 LocalTableStorage& Transaction::local_storage(const std::shared_ptr<DataTable>& table) {
     auto it = locals_.find(table.get());
     if (it != locals_.end()) return *it->second;
+    // Unique keys are checked from the first row on; building them may fail (a damaged file) before anything
+    // is registered.
+    table->ensure_indexes();
     touch(table);
     auto& slot = locals_[table.get()];
     slot = std::make_unique<LocalTableStorage>(table);
@@ -170,6 +173,7 @@ txn_t TransactionManager::commit(Transaction& transaction) {
     try {
         std::lock_guard guard(commit_mutex_);
         for (const auto& [raw, local] : transaction.locals_) {
+            local->table().ensure_indexes();
             std::shared_lock table_guard(local->table().lock());
             local->validate_unique(transaction.view());
         }

@@ -8,7 +8,16 @@
 namespace basalt {
 
 UniqueIndex::UniqueIndex(std::string name, std::vector<idx_t> columns, std::vector<std::string> column_names)
-    : name_(std::move(name)), columns_(std::move(columns)), column_names_(std::move(column_names)) {}
+    : name_(std::move(name)), columns_(std::move(columns)), column_names_(std::move(column_names)), shards_(kShards) {}
+
+size_t UniqueIndex::shard_index(const std::string& key) {
+    // The top bits: the maps use the low bits of the same hash for their buckets.
+    return (std::hash<std::string>{}(key) >> 58) % kShards;
+}
+
+void UniqueIndex::clear() {
+    for (auto& s : shards_) std::unordered_map<std::string, row_t>().swap(s);
+}
 
 bool UniqueIndex::encode(const DataChunk& chunk, idx_t row, std::string& key) const {
     key.clear();
@@ -52,8 +61,9 @@ std::string UniqueIndex::describe(const DataChunk& chunk, idx_t row) const {
 }
 
 std::optional<row_t> UniqueIndex::find(const std::string& key) const {
-    auto it = map_.find(key);
-    if (it == map_.end()) return std::nullopt;
+    const auto& map = shards_[shard_index(key)];
+    auto it = map.find(key);
+    if (it == map.end()) return std::nullopt;
     return it->second;
 }
 

@@ -12,23 +12,16 @@
 
 #include "common/error.hpp"
 #include "main/connection.hpp"
+#include "sql_test_util.hpp"
 
 using namespace basalt;
+using basalt::test::error_state;
 
 namespace {
 
 int64_t single_int(Connection& c, const std::string& sql) {
     QueryResult r = c.query(sql);
     return r.chunks.at(0)->column(0).get_value(0).get_int64();
-}
-
-std::string error_state(Connection& c, const std::string& sql) {
-    try {
-        c.query(sql);
-    } catch (const Error& e) {
-        return e.sql_state();
-    }
-    return "";
 }
 
 }  // namespace
