@@ -63,6 +63,7 @@ inline constexpr SqlState kDependentObjectsStillExist{"2BP01"};
 inline constexpr SqlState kFeatureNotSupported{"0A000"};
 inline constexpr SqlState kProgramLimitExceeded{"54000"};
 inline constexpr SqlState kStatementTooComplex{"54001"};
+inline constexpr SqlState kDiskFull{"53100"};
 inline constexpr SqlState kOutOfMemory{"53200"};
 inline constexpr SqlState kQueryCanceled{"57014"};
 inline constexpr SqlState kUndefinedFile{"58P01"};

@@ -1,21 +1,25 @@
 // The database and its directory: opening (lock, manifest, log replay) and writing log records for commits
 // and schema changes; checkpoints are in database_checkpoint.cpp. Layout of a database directory:
-//   basalt.lock          held (flock) by the process that has the database open
+//   basalt.lock          the pid of the process that has the database open (the lock is a flock on the
+//                        directory itself, which the kernel releases when the process dies)
 //   manifest-<N>.bsm     the last checkpoint: catalog, and per table its column files and row versions
 //   data/<n>.bcol        column files (storage/row_group_file.hpp), one per row group, never changed
 //   wal-<N>.log          the write-ahead log since checkpoint N (storage/write_ahead_log.hpp): schema
 //                        changes as SQL text, commits as the rows they appended (in the exact chunks appended,
 //                        so replay rebuilds the same row ids) and the row ids they deleted
+// Every database has a manifest from its creation on (checkpoint 1 of the empty catalog), and the log of
+// checkpoint N is written (as wal-<N>.new) before manifest-<N>.bsm exists, so at open:
+//   - no manifest at all: a new database if the directory holds no log and no column file; else XX001;
+//   - the newest manifest M must have wal-<M>.log (or wal-<M>.new, renamed: a crash between the renames);
+//   - a wal-<K>.log with K > M means manifest-<K> is missing: XX001;
+// and only then, with manifest M loaded, are files it does not account for removed.
 #include "main/database.hpp"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/file.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
-#include <filesystem>
+#include <optional>
+#include <set>
 
 #include "common/error.hpp"
 #include "main/connection.hpp"
@@ -38,7 +42,8 @@ std::shared_ptr<TableEntry> table_of(Catalog& catalog, const DataTable* storage)
 
 }  // namespace
 
-Database::Database(int threads, const std::string& directory) : directory_(directory) {
+Database::Database(int threads, const std::string& directory, std::shared_ptr<FileSystem> fs)
+    : directory_(directory), fs_(fs ? std::move(fs) : FileSystem::local()) {
     if (threads <= 0) threads = TaskScheduler::default_thread_count();
     scheduler_ = std::make_unique<TaskScheduler>(threads);
     // The default memory limit for cached column blocks: half of physical memory.
@@ -50,7 +55,7 @@ Database::Database(int threads, const std::string& directory) : directory_(direc
 
 Database::~Database() {
     // A clean close folds the log into column files, so the next open reads them instead of replaying.
-    if (log_ && log_->size() > 8) {
+    if (log_ && !log_->empty()) {
         try {
             std::unique_lock guard(statement_lock_);
             checkpoint();
@@ -59,43 +64,82 @@ Database::~Database() {
         }
     }
     log_.reset();
-    if (lock_fd_ >= 0) ::close(lock_fd_);
+    directory_lock_.reset();
+}
+
+namespace {
+
+// "prefix<number>suffix" to number; nullopt for any other name.
+std::optional<uint64_t> numbered(const std::string& name, const std::string& prefix, const std::string& suffix) {
+    if (name.size() <= prefix.size() + suffix.size() || !name.starts_with(prefix) || !name.ends_with(suffix)) return std::nullopt;
+    std::string digits = name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
+    if (digits.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+    return std::strtoull(digits.c_str(), nullptr, 10);
+}
+
+}  // namespace
+
+std::string Database::manifest_path(uint64_t seq) const { return fmt::format("{}/manifest-{:08}.bsm", directory_, seq); }
+std::string Database::log_path(uint64_t seq, bool fresh) const {
+    return fmt::format("{}/wal-{:08}.{}", directory_, seq, fresh ? "new" : "log");
+}
+
+uint64_t Database::find_checkpoint() {
+    uint64_t newest = 0;
+    std::set<uint64_t> logs, fresh_logs;
+    for (const auto& name : fs_->list(directory_)) {
+        if (auto n = numbered(name, "manifest-", ".bsm")) newest = std::max(newest, *n);
+        if (auto n = numbered(name, "wal-", ".log")) logs.insert(*n);
+        if (auto n = numbered(name, "wal-", ".new")) fresh_logs.insert(*n);
+    }
+    auto refuse = [&](const std::string& why) {
+        throw Error(sql_state::kDataCorrupted,
+                    fmt::format("could not open database directory \"{}\": {}; nothing was changed or deleted", directory_, why));
+    };
+    if (newest == 0) {
+        size_t column_files = 0;
+        for (const auto& name : fs_->list(directory_ + "/data")) column_files += name.ends_with(".bcol");
+        if (!logs.empty()) refuse(fmt::format("\"{}\" is missing", manifest_path(*logs.rbegin())));
+        if (column_files > 0) refuse(fmt::format("it holds {} column files but no manifest", column_files));
+        return 0;  // a new database (or one whose creation never finished)
+    }
+    if (!logs.empty() && *logs.rbegin() > newest) {
+        refuse(fmt::format("\"{}\" is missing (its log \"{}\" exists)", manifest_path(*logs.rbegin()), log_path(*logs.rbegin(), false)));
+    }
+    if (!logs.count(newest)) {
+        if (!fresh_logs.count(newest)) refuse(fmt::format("\"{}\" is missing", log_path(newest, false)));
+        // The checkpoint wrote its manifest but stopped before naming its log.
+        fs_->rename(log_path(newest, true), log_path(newest, false));
+        fs_->sync_directory(directory_);
+    }
+    return newest;
 }
 
 void Database::open_directory() {
-    std::error_code ec;
-    std::filesystem::create_directories(directory_, ec);
-    if (ec) {
-        throw Error(sql_state::kIoError, fmt::format("could not create database directory \"{}\": {}", directory_, ec.message()));
-    }
-    std::string lock_path = directory_ + "/basalt.lock";
-    lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (lock_fd_ < 0) {
-        throw Error(sql_state::kIoError, fmt::format("could not open \"{}\": {}", lock_path, std::strerror(errno)));
-    }
-    if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
-        throw Error(sql_state::kObjectInUse, fmt::format("database directory \"{}\" is in use by another process", directory_));
-    }
-    std::filesystem::create_directories(directory_ + "/data", ec);
-    // The newest manifest is the state; an older one left behind by a crash during cleanup is ignored.
-    uint64_t newest = 0;
-    for (const auto& entry : std::filesystem::directory_iterator(directory_)) {
-        std::string name = entry.path().filename().string();
-        if (name.starts_with("manifest-") && name.ends_with(".bsm")) {
-            newest = std::max<uint64_t>(newest, std::strtoull(name.c_str() + 9, nullptr, 10));
-        }
-    }
+    fs_->create_directories(directory_);
+    directory_lock_ = fs_->lock_directory(directory_);
+    fs_->create_directories(directory_ + "/data");
+    uint64_t seq = find_checkpoint();
     replaying_ = true;
     {
         Connection connection(*this);
-        if (newest > 0) load_manifest(fmt::format("{}/manifest-{:08}.bsm", directory_, newest), connection);
-        checkpoint_seq_ = newest;
-        auto log = std::make_unique<WriteAheadLog>(fmt::format("{}/wal-{:08}.log", directory_, checkpoint_seq_));
-        log->replay([&](BinaryReader& record) { replay_record(record, connection); });
-        log_ = std::move(log);
+        if (seq > 0) {
+            load_manifest(manifest_path(seq), connection);
+            checkpoint_seq_ = seq;
+            auto log = WriteAheadLog::open(*fs_, log_path(seq, false), seq);
+            log->replay([&](BinaryReader& record) { replay_record(record, connection); });
+            log_ = std::move(log);
+        }
     }
     replaying_ = false;
-    remove_unreferenced_files();
+    if (seq == 0) {
+        // A new database: its first checkpoint records the empty catalog, so from now on a missing manifest or
+        // log is always noticed.
+        std::unique_lock guard(statement_lock_);
+        checkpoint();
+    } else {
+        remove_unreferenced_files();
+    }
     transactions_.on_commit = [this](const Transaction& t, txn_t id) { log_commit(t, id); };
 }
 
@@ -108,6 +152,7 @@ void Database::log_schema_change(const std::string& sql) {
 }
 
 void Database::log_commit(const Transaction& transaction, txn_t commit_id) {
+    if (!log_) return;
     BinaryWriter out;
     out.write<uint8_t>(static_cast<uint8_t>(RecordType::kCommit));
     out.write_varint(commit_id);

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "catalog/catalog.hpp"
+#include "common/file_system.hpp"
 #include "common/task_scheduler.hpp"
 #include "main/query_result.hpp"
 #include "parser/ast.hpp"
@@ -33,8 +34,9 @@ class WriteAheadLog;
 class Database {
 public:
     // directory empty: in memory. Otherwise the database lives in that directory (created if missing), which
-    // one process at a time may open; committed work is replayed from its log.
-    explicit Database(int threads = 0, const std::string& directory = "");
+    // one process at a time may open; committed work is replayed from its log. fs: where files are read and
+    // written (default: the operating system's; tests pass one that injects faults).
+    explicit Database(int threads = 0, const std::string& directory = "", std::shared_ptr<FileSystem> fs = nullptr);
     ~Database();
 
     Catalog& catalog() { return catalog_; }
@@ -45,7 +47,8 @@ public:
     // catalog or a table's columns change under it. Data changes are isolated by MVCC, not by this lock.
     std::shared_mutex& statement_lock() { return statement_lock_; }
 
-    bool persistent() const { return log_ != nullptr; }
+    bool persistent() const { return !directory_.empty(); }
+    FileSystem& file_system() { return *fs_; }
     const std::string& directory() const { return directory_; }
     // Records a schema change (its SQL text) in the log, durably; nothing in memory or while replaying.
     void log_schema_change(const std::string& sql);
@@ -74,7 +77,16 @@ public:
 
 private:
     void open_directory();
+    // Which checkpoint is in force (0 for a new directory), after checking that every file it needs is there
+    // and nothing newer than it exists; XX001 otherwise (nothing is deleted).
+    uint64_t find_checkpoint();
+    std::string manifest_path(uint64_t seq) const;
+    // wal-<seq>.log, or wal-<seq>.new while its checkpoint is being written.
+    std::string log_path(uint64_t seq, bool fresh) const;
     void load_manifest(const std::string& path, Connection& connection);
+    void write_checkpoint(bool vacuum);
+    // Removes what the manifest in force proves garbage: older manifests and logs, leftovers of an interrupted
+    // checkpoint, column files it does not reference.
     void remove_unreferenced_files();
     void compact_tables(bool vacuum);
     void expire_rows();
@@ -87,7 +99,8 @@ private:
     TransactionManager transactions_;
     std::shared_mutex statement_lock_;
     std::string directory_;
-    int lock_fd_ = -1;
+    std::shared_ptr<FileSystem> fs_;
+    std::unique_ptr<DirectoryLock> directory_lock_;
     std::unique_ptr<WriteAheadLog> log_;
     bool replaying_ = false;
     std::atomic<bool> synchronous_{true};

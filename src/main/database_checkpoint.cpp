@@ -1,9 +1,13 @@
 // Checkpoints and manifests. A checkpoint writes each table's new row groups to column files, then a manifest
 // describing the whole committed state, then starts a new log:
 //   1. column files data/<n>.bcol (each fsync'd), then the data directory is synced;
-//   2. manifest-<N>.tmp written and fsync'd, renamed to manifest-<N>.bsm, the directory fsync'd: from here on
+//   2. the new log wal-<N>.new (its header synced), so no manifest ever exists without its log;
+//   3. manifest-<N>.tmp written and fsync'd, renamed to manifest-<N>.bsm, the directory fsync'd: from here on
 //      the new state is the database (a crash before the rename leaves the old manifest and log in force);
-//   3. wal-<N>.log started, and the previous log, manifest and unreferenced column files removed.
+//   4. wal-<N>.new renamed to wal-<N>.log, the directory synced, and the previous log, manifest and
+//      unreferenced column files removed.
+// A checkpoint that fails half way has changed row ids in memory that the old log's records assume: the old
+// log then refuses commits (58030) until a checkpoint succeeds or the database is reopened.
 // Manifest: "BSLTMAN1", checkpoint number, last commit id, next file number, the catalog as SQL statements,
 // then per table its column statistics and row groups (file number, row count, insert commit runs, committed
 // deletes, column map for schema changes), ending with an XXH3 checksum of everything before it.
@@ -35,43 +39,13 @@ namespace {
 
 constexpr char kManifestMagic[8] = {'B', 'S', 'L', 'T', 'M', 'A', 'N', '1'};
 
-[[noreturn]] void io_error(const std::string& what, const std::string& path) {
-    throw Error(sql_state::kIoError, fmt::format("could not {} \"{}\": {}", what, path, std::strerror(errno)));
-}
-
-void sync_path(const std::string& path, bool directory) {
-    int fd = ::open(path.c_str(), (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
-    if (fd < 0) io_error("open", path);
-    int rc = ::fsync(fd);
-    ::close(fd);
-    if (rc != 0) io_error("sync", path);
-}
-
-void write_file_synced(const std::string& path, const std::string& data) {
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) io_error("create", path);
-    size_t written = 0;
-    while (written < data.size()) {
-        ssize_t n = ::write(fd, data.data() + written, data.size() - written);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            ::close(fd);
-            io_error("write to", path);
-        }
-        written += static_cast<size_t>(n);
-    }
-    int rc = ::fsync(fd);
-    ::close(fd);
-    if (rc != 0) io_error("sync", path);
-}
-
 std::string data_file_path(const std::string& directory, uint64_t number) {
     return fmt::format("{}/data/{:08}.bcol", directory, number);
 }
 
 }  // namespace
 
-bool Database::wants_checkpoint() const { return log_ && log_->size() > checkpoint_threshold_; }
+bool Database::wants_checkpoint() const { return log_ && !log_->broken() && log_->size() > checkpoint_threshold_; }
 
 void Database::compact_tables(bool vacuum) {
     auto now = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -127,14 +101,23 @@ void Database::expire_rows() {
 }
 
 void Database::checkpoint(bool vacuum) {
-    if (!log_) {
+    std::lock_guard commits(transactions_.commit_mutex());
+    if (directory_.empty()) {
         // In memory: ttl expiry, and a VACUUM drops old versions and merges row groups.
-        std::lock_guard commits(transactions_.commit_mutex());
         expire_rows();
         if (vacuum) compact_tables(true);
         return;
     }
-    std::lock_guard commits(transactions_.commit_mutex());
+    try {
+        write_checkpoint(vacuum);
+    } catch (const Error& e) {
+        if (log_) log_->mark_broken(fmt::format("checkpoint {} failed: {}; run CHECKPOINT again", checkpoint_seq_ + 1, e.what()));
+        throw;
+    }
+    remove_unreferenced_files();
+}
+
+void Database::write_checkpoint(bool vacuum) {
     expire_rows();
     compact_tables(vacuum);
     uint64_t seq = checkpoint_seq_ + 1;
@@ -157,7 +140,7 @@ void Database::checkpoint(bool vacuum) {
         try {
             states.push_back(t->storage->checkpoint([&](const std::vector<std::vector<const Vector*>>& columns, idx_t rows) {
                 uint64_t number = next_file++;
-                return RowGroupFile::write(data_file_path(directory_, number), number, t->storage->types(), columns, rows,
+                return RowGroupFile::write(fs_, data_file_path(directory_, number), number, t->storage->types(), columns, rows,
                                            compression, cache_.get());
             }));
         } catch (...) {
@@ -166,7 +149,7 @@ void Database::checkpoint(bool vacuum) {
         }
     }
     next_file_ = next_file;
-    sync_path(directory_ + "/data", true);
+    fs_->sync_directory(directory_ + "/data");
     out.write<uint64_t>(next_file_);
     out.write<uint64_t>(vacuum_horizon_);
     auto times = transactions_.commit_times();
@@ -216,25 +199,20 @@ void Database::checkpoint(bool vacuum) {
     uint64_t sum = checksum64(file.data(), file.size());
     file.append(reinterpret_cast<const char*>(&sum), sizeof(sum));
 
-    std::string manifest = fmt::format("{}/manifest-{:08}.bsm", directory_, seq);
+    auto log = WriteAheadLog::create(*fs_, log_path(seq, true), seq);
     std::string temporary = fmt::format("{}/manifest-{:08}.tmp", directory_, seq);
-    write_file_synced(temporary, file);
-    if (std::rename(temporary.c_str(), manifest.c_str()) != 0) io_error("rename", temporary);
-    sync_path(directory_, true);
-    // The new manifest is in force: start its log (empty) and drop what it replaced.
-    auto log = std::make_unique<WriteAheadLog>(fmt::format("{}/wal-{:08}.log", directory_, seq));
-    sync_path(directory_, true);
+    write_file_synced(*fs_, temporary, file);
+    fs_->rename(temporary, manifest_path(seq));
+    fs_->sync_directory(directory_);
+    // The new manifest is in force: name its log, then drop what it replaced.
+    fs_->rename(log_path(seq, true), log_path(seq, false));
+    fs_->sync_directory(directory_);
     log_ = std::move(log);
     checkpoint_seq_ = seq;
-    remove_unreferenced_files();
 }
 
 void Database::load_manifest(const std::string& path, Connection& connection) {
-    std::ifstream file(path, std::ios::binary);
-    if (!file) throw Error(sql_state::kIoError, fmt::format("could not open \"{}\": {}", path, std::strerror(errno)));
-    std::stringstream buffer;
-    buffer << file.rdbuf();
-    std::string data = buffer.str();
+    std::string data = read_whole_file(*fs_, path);
     if (data.size() < sizeof(kManifestMagic) + sizeof(uint64_t) || std::memcmp(data.data(), kManifestMagic, sizeof(kManifestMagic)) != 0) {
         throw Error(sql_state::kDataCorrupted, fmt::format("could not read \"{}\": not a Basalt manifest", path));
     }
@@ -301,7 +279,7 @@ void Database::load_manifest(const std::string& path, Connection& connection) {
             uint64_t number = in.read_varint();
             group.count = in.read_varint();
             if (group.count > kRowGroupSize) in.corrupt("a row group larger than the row group size");
-            if (number > 0) group.file = RowGroupFile::open(data_file_path(directory_, number), number, group.count, cache_.get());
+            if (number > 0) group.file = RowGroupFile::open(fs_, data_file_path(directory_, number), number, group.count, cache_.get());
             for (uint64_t n = in.read_varint(), i = 0; i < n; i++) {
                 idx_t first = in.read_varint();
                 group.insert_runs.emplace_back(first, in.read_varint());
@@ -331,23 +309,24 @@ void Database::remove_unreferenced_files() {
     for (const auto& t : catalog_.all_tables()) {
         for (const auto& g : t->storage->checkpoint_files()) referenced.insert(g);
     }
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(directory_ + "/data", ec)) {
-        std::string name = entry.path().filename().string();
-        uint64_t number = std::strtoull(name.c_str(), nullptr, 10);
-        if (name.ends_with(".bcol") && !referenced.count(number)) {
-            cache_->forget_file(number);
-            fs::remove(entry.path(), ec);
+    auto number = [](const std::string& name, size_t prefix) { return std::strtoull(name.c_str() + prefix, nullptr, 10); };
+    // Cleanup is best effort: what is left is removed by the next checkpoint or open.
+    try {
+        for (const auto& name : fs_->list(directory_ + "/data")) {
+            if (name.ends_with(".bcol") && !referenced.count(number(name, 0))) {
+                cache_->forget_file(number(name, 0));
+                fs_->remove(directory_ + "/data/" + name);
+            }
         }
-    }
-    for (const auto& entry : fs::directory_iterator(directory_, ec)) {
-        std::string name = entry.path().filename().string();
-        bool manifest = name.starts_with("manifest-");
-        bool log = name.starts_with("wal-") && name.ends_with(".log");
-        if (!manifest && !log) continue;
-        uint64_t seq = std::strtoull(name.c_str() + (manifest ? 9 : 4), nullptr, 10);
-        if (seq < checkpoint_seq_ || (manifest && name.ends_with(".tmp"))) fs::remove(entry.path(), ec);
+        for (const auto& name : fs_->list(directory_)) {
+            bool manifest = name.starts_with("manifest-"), log = name.starts_with("wal-");
+            if (!manifest && !log) continue;
+            uint64_t seq = number(name, manifest ? 9 : 4);
+            bool garbage = name.ends_with(".tmp") || (name.ends_with(".new") && seq != checkpoint_seq_) ||
+                           ((name.ends_with(".bsm") || name.ends_with(".log")) && seq < checkpoint_seq_);
+            if (garbage) fs_->remove(directory_ + "/" + name);
+        }
+    } catch (const Error&) {
     }
 }
 

@@ -1,9 +1,6 @@
 #include "storage/row_group_file.hpp"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -19,31 +16,8 @@ namespace {
 constexpr char kMagic[8] = {'B', 'S', 'L', 'T', 'C', 'O', 'L', '1'};
 constexpr size_t kTrailerSize = sizeof(uint32_t) + sizeof(uint64_t) + sizeof(kMagic);
 
-[[noreturn]] void io_error(const std::string& what, const std::string& path) {
-    throw Error(sql_state::kIoError, fmt::format("could not {} \"{}\": {}", what, path, std::strerror(errno)));
-}
-
 [[noreturn]] void corrupt(const std::string& path, const std::string& what) {
     throw Error(sql_state::kDataCorrupted, fmt::format("could not read \"{}\": corrupt data ({})", path, what));
-}
-
-// Closes a file descriptor when it goes out of scope.
-struct FileHandle {
-    int fd;
-    ~FileHandle() {
-        if (fd >= 0) ::close(fd);
-    }
-};
-
-void read_exactly(int fd, char* out, size_t size, uint64_t offset, const std::string& path) {
-    size_t got = 0;
-    while (got < size) {
-        ssize_t n = ::pread(fd, out + got, size - got, static_cast<off_t>(offset + got));
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) io_error("read", path);
-        if (n == 0) corrupt(path, "the file is shorter than its footer says");
-        got += static_cast<size_t>(n);
-    }
 }
 
 }  // namespace
@@ -62,10 +36,11 @@ uint64_t RowGroupFile::column_raw_bytes(idx_t column) const {
     return bytes;
 }
 
-std::shared_ptr<RowGroupFile> RowGroupFile::write(const std::string& path, uint64_t number, const std::vector<LogicalType>& types,
+std::shared_ptr<RowGroupFile> RowGroupFile::write(std::shared_ptr<FileSystem> fs, const std::string& path, uint64_t number, const std::vector<LogicalType>& types,
                                                   const std::vector<std::vector<const Vector*>>& columns, idx_t rows,
                                                   Compression compression, BufferCache* cache) {
     auto file = std::shared_ptr<RowGroupFile>(new RowGroupFile());
+    file->fs_ = std::move(fs);
     file->path_ = path;
     file->number_ = number;
     file->rows_ = rows;
@@ -123,23 +98,16 @@ std::shared_ptr<RowGroupFile> RowGroupFile::write(const std::string& path, uint6
     data.append(reinterpret_cast<const char*>(&footer_sum), sizeof(footer_sum));
     data.append(kMagic, sizeof(kMagic));
 
-    FileHandle handle{::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)};
-    if (handle.fd < 0) io_error("create", path);
-    size_t written = 0;
-    while (written < data.size()) {
-        ssize_t n = ::write(handle.fd, data.data() + written, data.size() - written);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) io_error("write to", path);
-        written += static_cast<size_t>(n);
-    }
-    if (::fsync(handle.fd) != 0) io_error("sync", path);
+    write_file_synced(*file->fs_, path, data);
     file->file_size_ = data.size();
     file->footer_loaded_ = true;
     return file;
 }
 
-std::shared_ptr<RowGroupFile> RowGroupFile::open(const std::string& path, uint64_t number, idx_t rows, BufferCache* cache) {
+std::shared_ptr<RowGroupFile> RowGroupFile::open(std::shared_ptr<FileSystem> fs, const std::string& path, uint64_t number, idx_t rows,
+                                                 BufferCache* cache) {
     auto file = std::shared_ptr<RowGroupFile>(new RowGroupFile());
+    file->fs_ = std::move(fs);
     file->path_ = path;
     file->number_ = number;
     file->rows_ = rows;
@@ -160,19 +128,17 @@ void RowGroupFile::read_footer() {
     types_.clear();
     columns_.clear();
     const std::string& path = path_;
-    FileHandle handle{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-    if (handle.fd < 0) {
-        if (errno == ENOENT) {
-            throw Error(sql_state::kDataCorrupted, fmt::format("could not read \"{}\": the column file is missing", path));
-        }
-        io_error("open", path);
+    std::unique_ptr<FileHandle> handle;
+    try {
+        handle = fs_->open(path, OpenMode::kRead);
+    } catch (const Error& e) {
+        if (std::string(e.sql_state()) != sql_state::kUndefinedFile.code) throw;
+        throw Error(sql_state::kDataCorrupted, fmt::format("could not read \"{}\": the column file is missing", path));
     }
-    struct stat st {};
-    if (::fstat(handle.fd, &st) != 0) io_error("stat", path);
-    file->file_size_ = static_cast<uint64_t>(st.st_size);
+    file->file_size_ = handle->size();
     if (file->file_size_ < sizeof(kMagic) + kTrailerSize) corrupt(path, "too short to be a column file");
     char trailer[kTrailerSize];
-    read_exactly(handle.fd, trailer, kTrailerSize, file->file_size_ - kTrailerSize, path);
+    read_exactly(*handle, trailer, kTrailerSize, file->file_size_ - kTrailerSize);
     if (std::memcmp(trailer + 12, kMagic, sizeof(kMagic)) != 0) corrupt(path, "not a Basalt column file");
     uint32_t footer_size;
     uint64_t footer_sum;
@@ -181,7 +147,7 @@ void RowGroupFile::read_footer() {
     if (footer_size > file->file_size_ - kTrailerSize - sizeof(kMagic)) corrupt(path, "a footer larger than the file");
     std::string footer(footer_size, '\0');
     uint64_t footer_offset = file->file_size_ - kTrailerSize - footer_size;
-    read_exactly(handle.fd, footer.data(), footer_size, footer_offset, path);
+    read_exactly(*handle, footer.data(), footer_size, footer_offset);
     if (checksum64(footer.data(), footer.size()) != footer_sum) corrupt(path, "the footer fails its checksum");
     BinaryReader in(footer, path);
     if (in.read_varint() != file->rows_) in.corrupt("a row count that disagrees with the manifest");
@@ -218,10 +184,9 @@ void RowGroupFile::read_footer() {
 
 DecodedBlock RowGroupFile::read_block(idx_t column, idx_t block, size_t& bytes_read) const {
     const BlockInfo& info = columns_[column][block];
-    FileHandle handle{::open(path_.c_str(), O_RDONLY | O_CLOEXEC)};
-    if (handle.fd < 0) io_error("open", path_);
+    auto handle = fs_->open(path_, OpenMode::kRead);
     std::string bytes(info.size, '\0');
-    read_exactly(handle.fd, bytes.data(), info.size, info.offset, path_);
+    read_exactly(*handle, bytes.data(), info.size, info.offset);
     if (checksum64(bytes.data(), bytes.size()) != info.checksum) {
         corrupt(path_, fmt::format("block {} of column {} fails its checksum", block, column));
     }

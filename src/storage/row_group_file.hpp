@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "common/file_system.hpp"
 #include "storage/buffer_cache.hpp"
 #include "storage/column_encoding.hpp"
 
@@ -32,12 +33,13 @@ struct BlockInfo {
 class RowGroupFile {
 public:
     // Writes the file (fsync'd) from the row group's vectors: columns[c][v] is vector v of column c.
-    static std::shared_ptr<RowGroupFile> write(const std::string& path, uint64_t number, const std::vector<LogicalType>& types,
+    static std::shared_ptr<RowGroupFile> write(std::shared_ptr<FileSystem> fs, const std::string& path, uint64_t number, const std::vector<LogicalType>& types,
                                                const std::vector<std::vector<const Vector*>>& columns, idx_t rows,
                                                Compression compression, BufferCache* cache);
     // An existing file of `rows` rows. Its footer (which records the column types) is read and checked on first
     // use, so a damaged file fails the queries that read it, not the opening of the database.
-    static std::shared_ptr<RowGroupFile> open(const std::string& path, uint64_t number, idx_t rows, BufferCache* cache);
+    static std::shared_ptr<RowGroupFile> open(std::shared_ptr<FileSystem> fs, const std::string& path, uint64_t number, idx_t rows,
+                                              BufferCache* cache);
 
     const std::string& path() const { return path_; }
     uint64_t number() const { return number_; }
@@ -64,6 +66,7 @@ private:
     void load_footer() const;
     void read_footer();
 
+    std::shared_ptr<FileSystem> fs_;
     std::string path_;
     uint64_t number_ = 0;
     idx_t rows_ = 0;

@@ -1,11 +1,8 @@
 #include "storage/write_ahead_log.hpp"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
+#include <algorithm>
 #include <cstring>
 
 #include "common/error.hpp"
@@ -14,121 +11,179 @@ namespace basalt {
 
 namespace {
 
-constexpr char kMagic[8] = {'B', 'S', 'L', 'T', 'W', 'A', 'L', '1'};
-// [u32 payload length][u32 check of the length][u64 checksum of the payload]
-constexpr size_t kHeaderSize = 2 * sizeof(uint32_t) + sizeof(uint64_t);
+constexpr char kMagic[8] = {'B', 'S', 'L', 'T', 'W', 'A', 'L', '2'};
+constexpr size_t kFileHeaderSize = sizeof(kMagic) + sizeof(uint64_t);
+// [u32 length][u8 kind][3 zero bytes][u32 check][u64 checksum]
+constexpr size_t kFragmentHeaderSize = 20;
+// Fragments stay small so a write never needs a huge buffer; records of any size span several.
+constexpr size_t kMaxFragment = 1 << 20;
 
-uint32_t length_check(uint32_t length) { return static_cast<uint32_t>(checksum64(&length, sizeof(length))) ^ 0x5a5a5a5au; }
+enum FragmentKind : uint8_t { kWhole = 1, kFirst = 2, kMiddle = 3, kLast = 4 };
 
-[[noreturn]] void io_error(const std::string& what, const std::string& path) {
-    throw Error(sql_state::kIoError, fmt::format("could not {} \"{}\": {}", what, path, std::strerror(errno)));
+uint32_t header_check(uint32_t length, uint8_t kind) {
+    uint8_t bytes[5];
+    std::memcpy(bytes, &length, 4);
+    bytes[4] = kind;
+    return static_cast<uint32_t>(checksum64(bytes, sizeof(bytes))) ^ 0x5a5a5a5au;
 }
 
-void write_all(int fd, const char* data, size_t size, const std::string& path) {
-    while (size > 0) {
-        ssize_t n = ::write(fd, data, size);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            io_error("write to", path);
-        }
-        data += n;
-        size -= static_cast<size_t>(n);
-    }
+[[noreturn]] void corrupt(const std::string& path, const std::string& what) {
+    throw Error(sql_state::kDataCorrupted, fmt::format("could not read \"{}\": {}", path, what));
 }
 
 }  // namespace
 
-WriteAheadLog::WriteAheadLog(std::string path) : path_(std::move(path)) {
-    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0) io_error("open", path_);
-    struct stat st {};
-    if (::fstat(fd_, &st) != 0) io_error("stat", path_);
-    size_ = static_cast<uint64_t>(st.st_size);
-    if (size_ == 0) {
-        write_all(fd_, kMagic, sizeof(kMagic), path_);
-        if (::fsync(fd_) != 0) io_error("sync", path_);
-        size_ = sizeof(kMagic);
-    }
+std::unique_ptr<WriteAheadLog> WriteAheadLog::create(FileSystem& fs, const std::string& path, uint64_t sequence) {
+    auto log = std::unique_ptr<WriteAheadLog>(new WriteAheadLog(fs.open(path, OpenMode::kCreate)));
+    char header[kFileHeaderSize];
+    std::memcpy(header, kMagic, sizeof(kMagic));
+    std::memcpy(header + sizeof(kMagic), &sequence, sizeof(sequence));
+    log->file_->write_at(header, sizeof(header), 0);
+    log->file_->sync();
+    log->size_ = kFileHeaderSize;
+    return log;
 }
 
-WriteAheadLog::~WriteAheadLog() {
-    if (fd_ >= 0) ::close(fd_);
+std::unique_ptr<WriteAheadLog> WriteAheadLog::open(FileSystem& fs, const std::string& path, uint64_t sequence) {
+    auto log = std::unique_ptr<WriteAheadLog>(new WriteAheadLog(fs.open(path, OpenMode::kReadWrite)));
+    uint64_t size = log->file_->size();
+    // Logs are created whole (header synced) before the manifest that names them: a short one was damaged.
+    if (size < kFileHeaderSize) corrupt(path, fmt::format("the log is {} bytes long, shorter than its header", size));
+    char header[kFileHeaderSize];
+    read_exactly(*log->file_, header, sizeof(header), 0);
+    if (std::memcmp(header, kMagic, sizeof(kMagic)) != 0) corrupt(path, "not a Basalt log file");
+    uint64_t found;
+    std::memcpy(&found, header + sizeof(kMagic), sizeof(found));
+    if (found != sequence) corrupt(path, fmt::format("the log belongs to checkpoint {}, not {}", found, sequence));
+    log->size_ = size;  // replay() sets it to the end of the last complete record
+    return log;
 }
+
+bool WriteAheadLog::empty() const { return size_ <= kFileHeaderSize; }
 
 size_t WriteAheadLog::replay(const std::function<void(BinaryReader&)>& on_record) {
-    std::string data(size_, '\0');
-    size_t got = 0;
-    while (got < data.size()) {
-        ssize_t n = ::pread(fd_, data.data() + got, data.size() - got, static_cast<off_t>(got));
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) io_error("read", path_);
-        got += static_cast<size_t>(n);
-    }
-    if (data.size() < sizeof(kMagic) || std::memcmp(data.data(), kMagic, sizeof(kMagic)) != 0) {
-        throw Error(sql_state::kDataCorrupted, fmt::format("could not read \"{}\": not a Basalt log file", path_));
-    }
-    size_t offset = sizeof(kMagic);
+    const std::string& path = file_->path();
+    const uint64_t file_size = file_->size();
+    uint64_t offset = kFileHeaderSize;        // the next fragment
+    uint64_t record_start = kFileHeaderSize;  // where the record being assembled began
+    std::string record;
+    bool in_record = false;
     size_t records = 0;
-    while (offset < data.size()) {
-        bool torn = false;
-        uint32_t length = 0, check = 0;
-        uint64_t sum = 0;
-        if (data.size() - offset < kHeaderSize) {
+    bool torn = false;
+    while (offset < file_size) {
+        if (file_size - offset < kFragmentHeaderSize) {
             torn = true;
-        } else {
-            std::memcpy(&length, data.data() + offset, sizeof(length));
-            std::memcpy(&check, data.data() + offset + 4, sizeof(check));
-            std::memcpy(&sum, data.data() + offset + 8, sizeof(sum));
-            if (check != length_check(length)) {
-                // A damaged length would make the record look torn and drop everything after it: refuse instead.
-                throw Error(sql_state::kDataCorrupted,
-                            fmt::format("could not read \"{}\": the record header at byte {} is damaged", path_, offset));
-            }
-            if (length > data.size() - offset - kHeaderSize) {
-                torn = true;
-            } else if (checksum64(data.data() + offset + kHeaderSize, length) != sum) {
-                // Invariant 2: a record that is all there but fails its checksum was damaged after it was written.
-                throw Error(sql_state::kDataCorrupted,
-                            fmt::format("could not read \"{}\": the record at byte {} fails its checksum", path_, offset));
-            }
-        }
-        if (torn) {
-            if (::ftruncate(fd_, static_cast<off_t>(offset)) != 0 || ::fsync(fd_) != 0) io_error("truncate", path_);
-            size_ = offset;
             break;
         }
-        BinaryReader reader(std::string_view(data.data() + offset + kHeaderSize, length), path_);
-        on_record(reader);
-        records++;
-        offset += kHeaderSize + length;
+        char header[kFragmentHeaderSize];
+        read_exactly(*file_, header, sizeof(header), offset);
+        uint32_t length, check;
+        uint8_t kind = static_cast<uint8_t>(header[4]);
+        uint64_t sum;
+        std::memcpy(&length, header, 4);
+        std::memcpy(&check, header + 8, 4);
+        std::memcpy(&sum, header + 12, 8);
+        if (check != header_check(length, kind) || kind < kWhole || kind > kLast || header[5] || header[6] || header[7]) {
+            // A tail of zeros is a write whose data never reached the disk after the file grew: torn.
+            bool zeros = true;
+            std::string rest(static_cast<size_t>(std::min<uint64_t>(file_size - offset, 1 << 20)), '\0');
+            for (uint64_t at = offset; zeros && at < file_size; at += rest.size()) {
+                size_t n = file_->read_at(rest.data(), rest.size(), at);
+                zeros = std::all_of(rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(n), [](char c) { return c == 0; });
+                if (n == 0) break;
+            }
+            if (zeros) {
+                torn = true;
+                break;
+            }
+            // A damaged header would make the record look torn and drop everything after it: refuse instead.
+            corrupt(path, fmt::format("the record header at byte {} is damaged", offset));
+        }
+        if (length > file_size - offset - kFragmentHeaderSize) {
+            torn = true;
+            break;
+        }
+        size_t at = record.size();
+        if (kind == kWhole || kind == kFirst) {
+            if (in_record) corrupt(path, fmt::format("a record at byte {} starts inside another", offset));
+            record.clear();
+            at = 0;
+            record_start = offset;
+            in_record = true;
+        } else if (!in_record) {
+            corrupt(path, fmt::format("a record fragment at byte {} continues no record", offset));
+        }
+        record.resize(at + length);
+        read_exactly(*file_, record.data() + at, length, offset + kFragmentHeaderSize);
+        if (checksum64(record.data() + at, length) != sum) {
+            // Invariant 2: a fragment that is all there but fails its checksum was damaged after it was written.
+            corrupt(path, fmt::format("the record at byte {} fails its checksum", offset));
+        }
+        offset += kFragmentHeaderSize + length;
+        if (kind == kWhole || kind == kLast) {
+            BinaryReader reader(record, path);
+            on_record(reader);
+            records++;
+            in_record = false;
+            record_start = offset;
+        }
     }
+    if (in_record) torn = true;  // the last record lacks its end: never acknowledged
+    if (torn) {
+        file_->truncate(record_start);
+        file_->sync();
+    }
+    size_ = torn ? record_start : offset;
     return records;
 }
 
+void WriteAheadLog::write_fragment(std::string& buffer, uint8_t kind, const char* data, size_t size) {
+    auto length = static_cast<uint32_t>(size);
+    char header[kFragmentHeaderSize] = {};
+    std::memcpy(header, &length, 4);
+    header[4] = static_cast<char>(kind);
+    uint32_t check = header_check(length, kind);
+    std::memcpy(header + 8, &check, 4);
+    uint64_t sum = checksum64(data, size);
+    std::memcpy(header + 12, &sum, 8);
+    buffer.append(header, sizeof(header));
+    buffer.append(data, size);
+}
+
 void WriteAheadLog::append(const std::string& payload, bool sync) {
-    std::string record(kHeaderSize, '\0');
-    auto length = static_cast<uint32_t>(payload.size());
-    uint32_t check = length_check(length);
-    uint64_t sum = checksum64(payload.data(), payload.size());
-    std::memcpy(record.data(), &length, sizeof(length));
-    std::memcpy(record.data() + 4, &check, sizeof(check));
-    std::memcpy(record.data() + 8, &sum, sizeof(sum));
-    record += payload;
-    // pwrite at the known end: a failed earlier append never leaves a gap the next one would hide.
-    const char* data = record.data();
-    size_t left = record.size();
-    uint64_t at = size_;
-    while (left > 0) {
-        ssize_t n = ::pwrite(fd_, data, left, static_cast<off_t>(at));
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            io_error("write to", path_);
-        }
-        data += n;
-        left -= static_cast<size_t>(n);
-        at += static_cast<uint64_t>(n);
+    if (broken_) {
+        throw Error(sql_state::kIoError,
+                    fmt::format("the log \"{}\" refuses writes after an earlier failure ({}); reopen the database", path(), broken_reason_));
     }
-    if (sync && ::fdatasync(fd_) != 0) io_error("sync", path_);
+    // Fragments are written in batches of a few MB; the record counts only once its last fragment is down.
+    uint64_t at = size_;
+    try {
+        std::string buffer;
+        size_t done = 0;
+        do {
+            size_t n = std::min(kMaxFragment, payload.size() - done);
+            bool first = done == 0, last = done + n == payload.size();
+            uint8_t kind = first && last ? kWhole : first ? kFirst : last ? kLast : kMiddle;
+            write_fragment(buffer, kind, payload.data() + done, n);
+            done += n;
+            if (buffer.size() >= 4 * kMaxFragment || last) {
+                file_->write_at(buffer.data(), buffer.size(), at);
+                at += buffer.size();
+                buffer.clear();
+            }
+        } while (done < payload.size());
+        if (sync) file_->sync();
+    } catch (const Error& failure) {
+        // Invariant 3: take the partial record back out, so the next record starts at a clean end.
+        try {
+            file_->truncate(size_);
+            file_->sync();
+        } catch (const Error& e) {
+            broken_ = true;
+            broken_reason_ = e.what();
+        }
+        throw;
+    }
     size_ = at;
 }
 

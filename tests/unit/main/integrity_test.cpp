@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <string>
 
 #include "common/error.hpp"
@@ -37,5 +38,148 @@ TEST(Integrity, PrimaryKeyHoldsAfterClusteredCheckpointAndReopen) {
         c.query("INSERT INTO t VALUES (21, 0) ON CONFLICT (id) DO UPDATE SET v = 1");
         EXPECT_EQ(text(c, "SELECT count(*), count(DISTINCT id), sum(CASE WHEN id = 21 THEN v END) FROM t"), "1000|1000|1\n");
     }
+    fs::remove_all(dir);
+}
+
+namespace {
+
+// Names of every file under dir (relative), for "nothing was deleted" checks.
+std::set<std::string> files_under(const std::string& dir) {
+    std::set<std::string> out;
+    for (const auto& e : fs::recursive_directory_iterator(dir)) {
+        if (e.is_regular_file()) out.insert(fs::relative(e.path(), dir).string());
+    }
+    return out;
+}
+
+std::string only_file(const std::string& dir, const std::string& prefix) {
+    std::string found;
+    for (const auto& e : fs::directory_iterator(dir)) {
+        std::string name = e.path().filename().string();
+        if (name.starts_with(prefix)) {
+            EXPECT_TRUE(found.empty()) << "two files start with " << prefix;
+            found = e.path().string();
+        }
+    }
+    EXPECT_FALSE(found.empty()) << "no file starts with " << prefix;
+    return found;
+}
+
+// A database with checkpointed rows in column files and more rows only in the log.
+void make_database(const std::string& dir) {
+    Database db(2, dir);
+    Connection c(db);
+    c.query("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR)");
+    c.query("INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 5000) g");
+    c.query("CHECKPOINT");
+    c.query("INSERT INTO t VALUES (-1, 'in the log only')");
+    c.query("SET checkpoint_threshold = '1GB'");
+}
+
+std::string open_error(const std::string& dir, std::string* message = nullptr) {
+    try {
+        Database db(1, dir);
+    } catch (const Error& e) {
+        if (message) *message = e.what();
+        return e.sql_state();
+    }
+    return "";
+}
+
+}  // namespace
+
+TEST(Integrity, MissingManifestRefusesToOpenAndDeletesNothing) {
+    std::string dir = temp_dir("no-manifest");
+    make_database(dir);
+    std::string manifest = only_file(dir, "manifest-");
+    std::string saved = dir + "-saved.bsm";
+    fs::rename(manifest, saved);
+    auto before = files_under(dir);
+    ASSERT_FALSE(before.empty());
+    std::string message;
+    EXPECT_EQ(open_error(dir, &message), "XX001");
+    EXPECT_NE(message.find(fs::path(manifest).filename().string()), std::string::npos) << message;
+    EXPECT_EQ(files_under(dir), before) << "opening must not delete what it cannot account for";
+    // With the manifest back, everything is there.
+    fs::rename(saved, manifest);
+    Database db(1, dir);
+    Connection c(db);
+    EXPECT_EQ(text(c, "SELECT count(*), min(id) FROM t"), "5001|-1\n");
+    fs::remove_all(dir);
+}
+
+TEST(Integrity, MissingOrEmptiedLogRefusesToOpen) {
+    std::string dir = temp_dir("no-log");
+    make_database(dir);
+    std::string log = only_file(dir, "wal-");
+    std::string saved = dir + "-saved.log";
+    fs::copy_file(log, saved);
+    fs::remove(log);
+    std::string message;
+    EXPECT_EQ(open_error(dir, &message), "XX001");
+    EXPECT_NE(message.find(fs::path(log).filename().string()), std::string::npos) << message;
+    std::ofstream(log, std::ios::trunc).close();  // emptied
+    EXPECT_EQ(open_error(dir, &message), "XX001");
+    fs::copy_file(saved, log, fs::copy_options::overwrite_existing);
+    fs::remove(saved);
+    Database db(1, dir);
+    Connection c(db);
+    EXPECT_EQ(text(c, "SELECT count(*), min(id) FROM t"), "5001|-1\n");
+    fs::remove_all(dir);
+}
+
+TEST(Integrity, DirectoryWithoutManifestButWithDataRefusesToOpen) {
+    std::string dir = temp_dir("orphan-data");
+    make_database(dir);
+    for (const auto& e : fs::directory_iterator(dir)) {
+        std::string name = e.path().filename().string();
+        if (name.starts_with("manifest-") || name.starts_with("wal-")) fs::remove(e.path());
+    }
+    auto before = files_under(dir);
+    EXPECT_EQ(open_error(dir), "XX001");
+    EXPECT_EQ(files_under(dir), before);
+    fs::remove_all(dir);
+}
+
+TEST(Integrity, LockHoldsWhenTheLockFileIsDeleted) {
+    std::string dir = temp_dir("lock-file");
+    Database first(1, dir);
+    fs::remove(dir + "/basalt.lock");
+    std::string message;
+    EXPECT_EQ(open_error(dir, &message), "55006");
+    EXPECT_NE(message.find("pid " + std::to_string(::getpid())), std::string::npos) << message;
+    fs::remove_all(dir);
+}
+
+TEST(Integrity, DamagedColumnFileFailsOnlyItsOwnTable) {
+    std::string dir = temp_dir("damaged-file");
+    std::set<std::string> a_files;
+    {
+        Database db(2, dir);
+        Connection c(db);
+        c.query("CREATE TABLE a (id INT PRIMARY KEY, v BIGINT)");
+        c.query("INSERT INTO a SELECT g, g * 3 FROM generate_series(1, 20000) g");
+        c.query("CHECKPOINT");
+        a_files = files_under(dir + "/data");
+        c.query("CREATE TABLE b (id INT PRIMARY KEY, v BIGINT)");
+        c.query("INSERT INTO b SELECT g, g * 5 FROM generate_series(1, 20000) g");
+        c.query("CHECKPOINT");
+    }
+    ASSERT_EQ(a_files.size(), 1u);
+    {
+        // Overwrite bytes in the middle of table a's only column file.
+        std::string path = dir + "/data/" + *a_files.begin();
+        std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+        f.seekp(static_cast<std::streamoff>(fs::file_size(path) / 3));
+        f.write("\xde\xad\xbe\xef\xde\xad\xbe\xef", 8);
+    }
+    Database db(2, dir);
+    Connection c(db);
+    EXPECT_EQ(text(c, "SELECT count(*), sum(v) FROM b"), "20000|1000050000\n");
+    EXPECT_EQ(error_state(c, "INSERT INTO b VALUES (20001, 0)"), "");
+    EXPECT_EQ(error_state(c, "INSERT INTO b VALUES (1, 0)"), "23505");
+    EXPECT_EQ(error_state(c, "SELECT sum(id) + sum(v) FROM a"), "XX001");
+    EXPECT_EQ(error_state(c, "INSERT INTO a VALUES (0, 0)"), "XX001");
+    EXPECT_EQ(text(c, "SELECT count(*) FROM b"), "20001\n");
     fs::remove_all(dir);
 }
