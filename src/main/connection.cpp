@@ -258,18 +258,47 @@ QueryResult Connection::execute_transaction_control(const Statement& s) {
 }
 
 QueryResult Connection::dispatch(const Statement& s) {
-    QueryResult result = dispatch_kind(s);
+    // Schema changes go to the log as their SQL text after they are made in memory (CREATE TABLE AS logs its
+    // own definition instead, and its rows with its commit; CALL logs the statements and rows it produces).
+    bool logged = false, created = false;
     switch (s.kind) {
-        // Schema changes go to the log as their SQL text (CREATE TABLE AS logs its own definition instead, and
-        // its rows with its commit; CALL logs the statements and rows it produces).
         case StatementKind::kCreateTable:
         case StatementKind::kCreateView:
-        case StatementKind::kCreateSchema:
+        case StatementKind::kCreateSchema: {
+            Catalog& catalog = database_.catalog();
+            std::string schema = s.target.schema.empty() ? Catalog::kDefaultSchema : s.target.schema;
+            created = s.kind == StatementKind::kCreateSchema ? !catalog.find_schema(s.target.name)
+                      : s.kind == StatementKind::kCreateTable ? !catalog.find_table(schema, s.target.name)
+                                                              : !catalog.find_view(schema, s.target.name);
+            logged = true;
+            break;
+        }
         case StatementKind::kDrop:
         case StatementKind::kAlterTable:
         case StatementKind::kRenameTable:
-        case StatementKind::kRenameColumn: database_.log_schema_change(s.text); break;
+        case StatementKind::kRenameColumn: logged = true; break;
         default: break;
+    }
+    QueryResult result = dispatch_kind(s);
+    if (!logged) return result;
+    try {
+        database_.log_schema_change(s.text);
+    } catch (const Error& e) {
+        // A change the log does not hold must not stay: a new object is taken back out. Other changes cannot
+        // be undone yet (DDL is not transactional): the log then refuses commits until a checkpoint has
+        // recorded the catalog as it is in memory.
+        Catalog& catalog = database_.catalog();
+        std::string schema = s.target.schema.empty() ? Catalog::kDefaultSchema : s.target.schema;
+        if (created && s.kind == StatementKind::kCreateTable) {
+            catalog.drop_table(schema, s.target.name, true);
+        } else if (created && s.kind == StatementKind::kCreateView) {
+            catalog.drop_view(schema, s.target.name, true);
+        } else if (created && s.kind == StatementKind::kCreateSchema) {
+            catalog.drop_schema(s.target.name, true, false);
+        } else {
+            database_.refuse_commits(fmt::format("the schema change \"{}\" is in effect but not in the log ({})", s.text, e.what()));
+        }
+        throw;
     }
     return result;
 }

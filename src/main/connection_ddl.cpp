@@ -262,7 +262,12 @@ QueryResult Connection::execute_create_table_as(const Statement& s) {
     for (idx_t i = 0; i < types.size(); i++) all.push_back(i);
     idx_t n = s.reset ? 0 : append_rows(*table, all, rows);
     catalog.create_table(table, false);
-    database_.log_schema_change(table_definition_sql(*table));
+    try {
+        database_.log_schema_change(table_definition_sql(*table));
+    } catch (const Error&) {
+        catalog.drop_table(table->schema, table->name, true);  // the log does not hold it (its rows roll back)
+        throw;
+    }
     QueryResult r;
     r.command_tag = fmt::format("SELECT {}", n);
     return r;

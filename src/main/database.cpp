@@ -151,6 +151,10 @@ void Database::log_schema_change(const std::string& sql) {
     log_->append(out.buffer(), true);
 }
 
+void Database::refuse_commits(const std::string& reason) {
+    if (log_) log_->mark_broken(reason + "; run CHECKPOINT");
+}
+
 void Database::log_commit(const Transaction& transaction, txn_t commit_id) {
     if (!log_) return;
     BinaryWriter out;

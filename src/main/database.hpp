@@ -52,6 +52,8 @@ public:
     const std::string& directory() const { return directory_; }
     // Records a schema change (its SQL text) in the log, durably; nothing in memory or while replaying.
     void log_schema_change(const std::string& sql);
+    // Memory holds a change the log lacks: commits fail (58030, naming reason) until a checkpoint succeeds.
+    void refuse_commits(const std::string& reason);
     // synchronous = full (commits wait for the disk) or off (bulk loads; a power loss may lose recent commits).
     void set_synchronous(bool full) { synchronous_ = full; }
     bool synchronous() const { return synchronous_; }

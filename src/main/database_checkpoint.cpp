@@ -207,7 +207,8 @@ void Database::write_checkpoint(bool vacuum) {
     // The new manifest is in force: name its log, then drop what it replaced.
     fs_->rename(log_path(seq, true), log_path(seq, false));
     fs_->sync_directory(directory_);
-    log_ = std::move(log);
+    log.reset();
+    log_ = WriteAheadLog::open(*fs_, log_path(seq, false), seq);  // by its final name, for error messages
     checkpoint_seq_ = seq;
 }
 

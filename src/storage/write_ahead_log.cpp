@@ -27,6 +27,12 @@ uint32_t header_check(uint32_t length, uint8_t kind) {
     return static_cast<uint32_t>(checksum64(bytes, sizeof(bytes))) ^ 0x5a5a5a5au;
 }
 
+SqlState sql_state_of(const Error& e) {
+    SqlState state{};
+    std::memcpy(state.code, e.sql_state(), sizeof(state.code));
+    return state;
+}
+
 [[noreturn]] void corrupt(const std::string& path, const std::string& what) {
     throw Error(sql_state::kDataCorrupted, fmt::format("could not read \"{}\": {}", path, what));
 }
@@ -47,6 +53,12 @@ std::unique_ptr<WriteAheadLog> WriteAheadLog::create(FileSystem& fs, const std::
 std::unique_ptr<WriteAheadLog> WriteAheadLog::open(FileSystem& fs, const std::string& path, uint64_t sequence) {
     auto log = std::unique_ptr<WriteAheadLog>(new WriteAheadLog(fs.open(path, OpenMode::kReadWrite)));
     uint64_t size = log->file_->size();
+    if (size == sizeof(kMagic)) {
+        // An empty log of the first format (a database closed cleanly by an earlier Basalt): start it afresh.
+        char magic[sizeof(kMagic)];
+        read_exactly(*log->file_, magic, sizeof(magic), 0);
+        if (std::memcmp(magic, "BSLTWAL1", sizeof(magic)) == 0) return create(fs, path, sequence);
+    }
     // Logs are created whole (header synced) before the manifest that names them: a short one was damaged.
     if (size < kFileHeaderSize) corrupt(path, fmt::format("the log is {} bytes long, shorter than its header", size));
     char header[kFileHeaderSize];
@@ -181,6 +193,11 @@ void WriteAheadLog::append(const std::string& payload, bool sync) {
         } catch (const Error& e) {
             broken_ = true;
             broken_reason_ = e.what();
+            // What reached the disk is unknown: the record may be found whole at the next open.
+            Error unknown(sql_state_of(failure), std::string(failure.what()) +
+                                                     "; the log could not be restored, so this change may or may not be "
+                                                     "there after a restart");
+            throw unknown;
         }
         throw;
     }

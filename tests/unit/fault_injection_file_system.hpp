@@ -7,6 +7,7 @@
 //     closes the database and calls lose_unsynced_data() to model a power loss on top (what was never
 //     synced is gone: file bytes past the last sync, names created, renamed or removed since their folder's
 //     last sync), or skips it to model a process crash (the kernel keeps every write).
+// Syncs are not passed down to the disk: this file system models durability itself (and tests run faster).
 #pragma once
 
 #include <cerrno>
@@ -25,7 +26,12 @@
 
 namespace basalt::test {
 
-class FaultInjectionFileSystem : public FileSystem, public std::enable_shared_from_this<FaultInjectionFileSystem> {
+// What survives a power loss of one file (shared by its handles, and kept across renames).
+struct FaultFileState {
+    uint64_t synced_size = 0;
+};
+
+class FaultInjectionFileSystem : public FileSystem {
 public:
     FaultInjectionFileSystem() : base_(FileSystem::local()) {}
 
@@ -65,13 +71,13 @@ public:
                 }
             } else {
                 std::ofstream(it->path, std::ios::binary) << it->content;
-                files_[it->path] = FileState{it->content.size()};
+                files_[it->path] = std::make_shared<FaultFileState>(FaultFileState{it->content.size()});
             }
         }
         name_changes_.clear();
         for (const auto& [path, state] : files_) {
             std::error_code ec;
-            if (fs::exists(path, ec) && fs::file_size(path, ec) > state.synced_size) fs::resize_file(path, state.synced_size, ec);
+            if (fs::exists(path, ec) && fs::file_size(path, ec) > state->synced_size) fs::resize_file(path, state->synced_size, ec);
         }
     }
 
@@ -97,12 +103,12 @@ public:
         }
         base_->remove(path);
         std::lock_guard guard(mutex_);
+        files_.erase(path);
         name_changes_.push_back({NameChange::kRemove, path, "", std::move(content)});
     }
     void create_directories(const std::string& path) override { base_->create_directories(path); }
     void sync_directory(const std::string& path) override {
         write_point(path);
-        base_->sync_directory(path);
         std::lock_guard guard(mutex_);
         // Name changes in that folder are durable now.
         std::string folder = std::filesystem::path(path).lexically_normal().string();
@@ -129,29 +135,19 @@ public:
         if (crashed_ || (crash_point_ && next >= *crash_point_)) return false;  // a crash writes nothing
         return fail_point_ && *fail_point_ > 0 && (next == *fail_point_ || (sticky_ && next > *fail_point_));
     }
-    void synced(const std::string& path, uint64_t size) {
-        std::lock_guard guard(mutex_);
-        files_[path].synced_size = size;
-    }
-    void truncated(const std::string& path, uint64_t size) {
+    // The state of the file at path (fresh: a new file, nothing synced; else: what it holds counts as synced).
+    std::shared_ptr<FaultFileState> track(const std::string& path, bool fresh, uint64_t size) {
         std::lock_guard guard(mutex_);
         auto& state = files_[path];
-        state.synced_size = std::min(state.synced_size, size);
+        if (fresh || !state) state = std::make_shared<FaultFileState>(FaultFileState{fresh ? 0 : size});
+        return state;
     }
-    void track_existing(const std::string& path, uint64_t size) {
+    void note_create(const std::string& path) {
         std::lock_guard guard(mutex_);
-        files_.try_emplace(path, FileState{size});
-    }
-    void track(const std::string& path, bool created) {
-        std::lock_guard guard(mutex_);
-        files_[path].synced_size = 0;
-        if (created) name_changes_.push_back({NameChange::kCreate, path, "", ""});
+        name_changes_.push_back({NameChange::kCreate, path, "", ""});
     }
 
 private:
-    struct FileState {
-        uint64_t synced_size = 0;
-    };
     struct NameChange {
         enum Kind { kCreate, kRename, kRemove } kind;
         std::string path;     // the name created, the new name, the name removed
@@ -166,13 +162,14 @@ private:
     int fail_errno_ = 0;
     bool sticky_ = false;
     bool crashed_ = false;
-    std::map<std::string, FileState> files_;  // files written through this file system
+    std::map<std::string, std::shared_ptr<FaultFileState>> files_;  // files opened for writing, by current name
     std::vector<NameChange> name_changes_;    // not yet made durable by a folder sync
 };
 
 class FaultInjectionFile : public FileHandle {
 public:
-    FaultInjectionFile(std::unique_ptr<FileHandle> base, FaultInjectionFileSystem& fs) : base_(std::move(base)), fs_(fs) {}
+    FaultInjectionFile(std::unique_ptr<FileHandle> base, FaultInjectionFileSystem& fs, std::shared_ptr<FaultFileState> state)
+        : base_(std::move(base)), fs_(fs), state_(std::move(state)) {}
     size_t read_at(void* out, size_t size, uint64_t offset) override { return base_->read_at(out, size, offset); }
     void write_at(const void* data, size_t size, uint64_t offset) override {
         if (fs_.next_write_fails() && size > 1) base_->write_at(data, size / 2, offset);  // a short write
@@ -181,13 +178,12 @@ public:
     }
     void sync() override {
         fs_.write_point(path());
-        base_->sync();
-        fs_.synced(path(), base_->size());
+        state_->synced_size = base_->size();
     }
     void truncate(uint64_t size) override {
         fs_.write_point(path());
         base_->truncate(size);
-        fs_.truncated(path(), size);
+        state_->synced_size = std::min(state_->synced_size, size);
     }
     uint64_t size() override { return base_->size(); }
     const std::string& path() const override { return base_->path(); }
@@ -195,19 +191,21 @@ public:
 private:
     std::unique_ptr<FileHandle> base_;
     FaultInjectionFileSystem& fs_;
+    std::shared_ptr<FaultFileState> state_;  // null for files opened read only
 };
 
 inline std::unique_ptr<FileHandle> FaultInjectionFileSystem::open(const std::string& path, OpenMode mode) {
     if (mode == OpenMode::kCreate) {
         bool existed = base_->exists(path);
         write_point(path);
-        auto file = std::make_unique<FaultInjectionFile>(base_->open(path, mode), *this);
-        track(path, !existed);
-        return file;
+        auto file = base_->open(path, mode);
+        if (!existed) note_create(path);
+        return std::make_unique<FaultInjectionFile>(std::move(file), *this, track(path, true, 0));
     }
     auto file = base_->open(path, mode);
-    if (mode == OpenMode::kReadWrite) track_existing(path, file->size());
-    return std::make_unique<FaultInjectionFile>(std::move(file), *this);
+    std::shared_ptr<FaultFileState> state;
+    if (mode == OpenMode::kReadWrite) state = track(path, false, file->size());
+    return std::make_unique<FaultInjectionFile>(std::move(file), *this, std::move(state));
 }
 
 }  // namespace basalt::test
