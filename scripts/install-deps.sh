@@ -7,7 +7,7 @@ packages=(
     build-essential cmake ninja-build ccache pkg-config git
     libpg-query-dev libprotobuf-c-dev   # PostgreSQL 15 grammar (protobuf-c parse tree)
     libfmt-dev libre2-dev libedit-dev libzstd-dev liblz4-dev libxxhash-dev
-    libgtest-dev
+    libgtest-dev libsqlite3-dev         # unit tests; SQLite is the reference of the differential test
     zstd
 )
 
