@@ -140,7 +140,12 @@ void Database::open_directory() {
     } else {
         remove_unreferenced_files();
     }
-    transactions_.on_commit = [this](const Transaction& t, txn_t id) { log_commit(t, id); };
+    transactions_.on_commit = [this](const Transaction& t, txn_t id) { return log_commit(t, id); };
+    // Commits wait for the disk outside the commit lock, so those arriving together share one sync. They hold
+    // the statement lock (shared) meanwhile, so no checkpoint replaces log_ under them.
+    transactions_.on_durable = [this](uint64_t end) {
+        if (log_ && end > 0 && synchronous_) log_->sync_to(end);
+    };
 }
 
 void Database::log_schema_change(const std::string& sql) {
@@ -155,8 +160,8 @@ void Database::refuse_commits(const std::string& reason) {
     if (log_) log_->mark_broken(reason + "; run CHECKPOINT");
 }
 
-void Database::log_commit(const Transaction& transaction, txn_t commit_id) {
-    if (!log_) return;
+uint64_t Database::log_commit(const Transaction& transaction, txn_t commit_id) {
+    if (!log_) return 0;
     BinaryWriter out;
     out.write<uint8_t>(static_cast<uint8_t>(RecordType::kCommit));
     out.write_varint(commit_id);
@@ -179,7 +184,7 @@ void Database::log_commit(const Transaction& transaction, txn_t commit_id) {
         out.write_varint(entry.rows.size());
         for (row_t row : entry.rows) out.write_varint(row);
     }
-    log_->append(out.buffer(), synchronous_);
+    return log_->append(out.buffer());
 }
 
 void Database::replay_record(BinaryReader& in, Connection& connection) {

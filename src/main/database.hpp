@@ -92,7 +92,8 @@ private:
     void remove_unreferenced_files();
     void compact_tables(bool vacuum);
     void expire_rows();
-    void log_commit(const Transaction& transaction, txn_t commit_id);
+    // Writes a commit's record (not synced: see on_durable); returns where it ends.
+    uint64_t log_commit(const Transaction& transaction, txn_t commit_id);
     void replay_record(BinaryReader& record, Connection& connection);
 
     Catalog catalog_;

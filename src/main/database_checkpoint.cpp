@@ -104,9 +104,13 @@ void Database::checkpoint(bool vacuum) {
     std::lock_guard commits(transactions_.commit_mutex());
     if (directory_.empty()) {
         // In memory: ttl expiry, and a VACUUM drops old versions and merges row groups.
+        transactions_.publish_assigned();
         expire_rows();
         if (vacuum) compact_tables(true);
         return;
+    }
+    if (log_ && log_->sync_failed()) {
+        throw Error(sql_state::kIoError, "a checkpoint cannot run after the log failed to sync; reopen the database");
     }
     try {
         write_checkpoint(vacuum);
@@ -118,6 +122,9 @@ void Database::checkpoint(bool vacuum) {
 }
 
 void Database::write_checkpoint(bool vacuum) {
+    // Commits written but still waiting for their sync go into this checkpoint: make them durable and visible.
+    if (log_) log_->sync_to(log_->size());
+    transactions_.publish_assigned();
     expire_rows();
     compact_tables(vacuum);
     uint64_t seq = checkpoint_seq_ + 1;

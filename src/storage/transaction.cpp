@@ -144,11 +144,14 @@ void TransactionManager::trim_commit_times(int64_t micros) {
 
 void TransactionManager::publish_system_commit(txn_t commit_id, int64_t micros) {
     record_commit_time(commit_id, micros);
-    last_committed_.store(commit_id, std::memory_order_release);
+    last_assigned_ = commit_id;
+    publish(commit_id);
 }
 
 void TransactionManager::restore_last_committed(txn_t commit_id) {
-    if (commit_id > last_committed_.load()) last_committed_.store(commit_id, std::memory_order_release);
+    std::lock_guard guard(commit_mutex_);
+    last_assigned_ = std::max(last_assigned_, commit_id);
+    publish(commit_id);
 }
 
 txn_t TransactionManager::oldest_active_snapshot() const {
@@ -170,6 +173,7 @@ txn_t TransactionManager::commit(Transaction& transaction) {
         return 0;
     }
     txn_t commit_id = 0;
+    uint64_t record_end = 0;
     try {
         std::lock_guard guard(commit_mutex_);
         for (const auto& [raw, local] : transaction.locals_) {
@@ -178,21 +182,35 @@ txn_t TransactionManager::commit(Transaction& transaction) {
             local->validate_unique(transaction.view());
         }
         for (auto& [raw, local] : transaction.locals_) local->prepare_commit();
-        commit_id = last_committed_.load(std::memory_order_relaxed) + 1;
+        commit_id = last_assigned_ + 1;
         auto now = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch());
         record_commit_time(commit_id, now.count());
-        if (on_commit) on_commit(transaction, commit_id);
+        if (on_commit) record_end = on_commit(transaction, commit_id);
+        // Applied now (later committers check their keys against these rows), visible once durable.
         for (auto& [raw, local] : transaction.locals_) local->commit(commit_id);
         for (auto& [raw, entry] : transaction.deletes_) entry.table->commit_deletes(entry.rows, commit_id);
-        last_committed_.store(commit_id, std::memory_order_release);
+        last_assigned_ = commit_id;
     } catch (...) {
         rollback(transaction);
         throw;
     }
     transaction.locals_.clear();
     transaction.deletes_.clear();
+    try {
+        if (on_durable) on_durable(record_end);
+    } catch (...) {
+        finish(transaction);
+        throw;
+    }
+    publish(commit_id);
     finish(transaction);
     return commit_id;
+}
+
+void TransactionManager::publish(txn_t commit_id) {
+    txn_t seen = last_committed_.load(std::memory_order_acquire);
+    while (seen < commit_id && !last_committed_.compare_exchange_weak(seen, commit_id, std::memory_order_acq_rel)) {
+    }
 }
 
 void TransactionManager::rollback(Transaction& transaction) {

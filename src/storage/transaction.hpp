@@ -95,12 +95,19 @@ public:
     txn_t oldest_active_snapshot() const;
 
     // Called under the commit lock with the commit id, before the changes are applied: the write-ahead log
-    // makes the commit durable here. Throwing aborts the commit.
-    std::function<void(const Transaction&, txn_t)> on_commit;
+    // writes the commit's record here and returns where it ends. Throwing aborts the commit.
+    std::function<uint64_t(const Transaction&, txn_t)> on_commit;
+    // Called after the commit lock is released, with what on_commit returned: returns once the record is
+    // durable, so commits arriving together share one sync (group commit). The commit's changes are applied
+    // but invisible until then (published afterwards, never out of commit order). Throwing fails the commit; its
+    // changes stay invisible, and the database must refuse further commits (the log does).
+    std::function<void(uint64_t)> on_durable;
     // A commit made by the database itself (ttl expiry at a checkpoint), with the commit mutex held: the id to
     // mark changes with, then publish it (or not, when nothing changed).
-    txn_t next_commit_id() const { return last_committed_.load() + 1; }
+    txn_t next_commit_id() const { return last_assigned_ + 1; }
     void publish_system_commit(txn_t commit_id, int64_t micros);
+    // With the commit mutex held, once every written commit is durable: makes them all visible.
+    void publish_assigned() { publish(last_assigned_); }
     // Held by checkpoints: no commit runs while the committed state is written out.
     std::mutex& commit_mutex() { return commit_mutex_; }
 
@@ -111,7 +118,11 @@ private:
     std::mutex commit_mutex_;
     mutable std::mutex active_mutex_;
     std::multiset<txn_t> active_snapshots_;
-    std::atomic<txn_t> last_committed_{0};
+    // Makes commits up to commit_id visible (they are applied and durable); never moves back.
+    void publish(txn_t commit_id);
+
+    std::atomic<txn_t> last_committed_{0};  // visible to new snapshots
+    txn_t last_assigned_ = 0;               // the last commit id given out (guarded by commit_mutex_)
     std::atomic<txn_t> next_transaction_id_{kTransactionIdStart};
     mutable std::mutex times_mutex_;
     std::map<txn_t, int64_t> commit_times_;

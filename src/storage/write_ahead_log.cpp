@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 #include <cstring>
 
 #include "common/error.hpp"
@@ -46,7 +47,8 @@ std::unique_ptr<WriteAheadLog> WriteAheadLog::create(FileSystem& fs, const std::
     std::memcpy(header + sizeof(kMagic), &sequence, sizeof(sequence));
     log->file_->write_at(header, sizeof(header), 0);
     log->file_->sync();
-    log->size_ = kFileHeaderSize;
+    log->written_ = kFileHeaderSize;
+    log->durable_ = kFileHeaderSize;
     return log;
 }
 
@@ -67,11 +69,23 @@ std::unique_ptr<WriteAheadLog> WriteAheadLog::open(FileSystem& fs, const std::st
     uint64_t found;
     std::memcpy(&found, header + sizeof(kMagic), sizeof(found));
     if (found != sequence) corrupt(path, fmt::format("the log belongs to checkpoint {}, not {}", found, sequence));
-    log->size_ = size;  // replay() sets it to the end of the last complete record
+    log->written_ = size;  // replay() sets it to the end of the last complete record
+    log->durable_ = size;
     return log;
 }
 
-bool WriteAheadLog::empty() const { return size_ <= kFileHeaderSize; }
+bool WriteAheadLog::empty() const { return written_.load() <= kFileHeaderSize; }
+
+void WriteAheadLog::mark_broken(std::string reason) {
+    std::lock_guard guard(append_mutex_);
+    broken_ = true;
+    broken_reason_ = std::move(reason);
+}
+
+Error WriteAheadLog::refusal(const std::string& reason) const {
+    return Error(sql_state::kIoError, fmt::format("the log \"{}\" refuses writes after an earlier failure ({}); {}", path(), reason,
+                                                  sync_failed_ ? "reopen the database" : "run CHECKPOINT or reopen the database"));
+}
 
 size_t WriteAheadLog::replay(const std::function<void(BinaryReader&)>& on_record) {
     const std::string& path = file_->path();
@@ -145,7 +159,8 @@ size_t WriteAheadLog::replay(const std::function<void(BinaryReader&)>& on_record
         file_->truncate(record_start);
         file_->sync();
     }
-    size_ = torn ? record_start : offset;
+    written_ = torn ? record_start : offset;
+    durable_ = written_;
     return records;
 }
 
@@ -162,13 +177,12 @@ void WriteAheadLog::write_fragment(std::string& buffer, uint8_t kind, const char
     buffer.append(data, size);
 }
 
-void WriteAheadLog::append(const std::string& payload, bool sync) {
-    if (broken_) {
-        throw Error(sql_state::kIoError,
-                    fmt::format("the log \"{}\" refuses writes after an earlier failure ({}); reopen the database", path(), broken_reason_));
-    }
+uint64_t WriteAheadLog::append(const std::string& payload) {
+    std::lock_guard guard(append_mutex_);
+    if (broken_ || sync_failed_) throw refusal(broken_reason_);
     // Fragments are written in batches of a few MB; the record counts only once its last fragment is down.
-    uint64_t at = size_;
+    const uint64_t start = written_.load();
+    uint64_t at = start;
     try {
         std::string buffer;
         size_t done = 0;
@@ -184,24 +198,71 @@ void WriteAheadLog::append(const std::string& payload, bool sync) {
                 buffer.clear();
             }
         } while (done < payload.size());
-        if (sync) file_->sync();
     } catch (const Error& failure) {
-        // Invariant 3: take the partial record back out, so the next record starts at a clean end.
+        // Invariant 3: take the partial record back out, so the next record starts at a clean end. (Records
+        // before it that wait for their sync stay.)
         try {
-            file_->truncate(size_);
-            file_->sync();
+            file_->truncate(start);
         } catch (const Error& e) {
             broken_ = true;
             broken_reason_ = e.what();
             // What reached the disk is unknown: the record may be found whole at the next open.
-            Error unknown(sql_state_of(failure), std::string(failure.what()) +
-                                                     "; the log could not be restored, so this change may or may not be "
-                                                     "there after a restart");
-            throw unknown;
+            throw Error(sql_state_of(failure), std::string(failure.what()) +
+                                                   "; the log could not be restored, so this change may or may not be "
+                                                   "there after a restart");
         }
         throw;
     }
-    size_ = at;
+    written_.store(at, std::memory_order_release);
+    return at;
+}
+
+void WriteAheadLog::sync_to(uint64_t end) {
+    std::unique_lock lock(sync_mutex_);
+    while (true) {
+        if (sync_failed_) {
+            std::lock_guard guard(append_mutex_);
+            throw refusal(broken_reason_);
+        }
+        if (durable_ >= end) return;
+        if (syncing_) {
+            synced_.wait(lock);
+            continue;
+        }
+        // Lead a sync for everything written so far; commits arriving meanwhile wait for the next one.
+        syncing_ = true;
+        uint64_t target = written_.load(std::memory_order_acquire);
+        lock.unlock();
+        std::optional<Error> failure;
+        try {
+            file_->sync();
+        } catch (const Error& e) {
+            failure = e;
+        }
+        lock.lock();
+        syncing_ = false;
+        if (!failure) {
+            durable_ = std::max(durable_, target);
+            synced_.notify_all();
+            continue;
+        }
+        // Invariant 5. Records after the last good sync belong to commits that all fail now: cut them away.
+        std::string outcome = "the commits waiting for it were taken out of the log";
+        {
+            std::lock_guard guard(append_mutex_);
+            try {
+                file_->truncate(durable_);
+                file_->sync();
+                written_ = durable_;
+            } catch (const Error&) {
+                outcome = "the commits waiting for it may or may not be there after a restart";
+            }
+            broken_reason_ = std::string(failure->what()) + "; " + outcome;
+        }
+        sync_failed_ = true;
+        synced_.notify_all();
+        throw Error(sql_state_of(*failure), std::string(failure->what()) + "; " + outcome + "; reopen the database");
+    }
 }
 
 }  // namespace basalt
