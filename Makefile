@@ -28,10 +28,11 @@ demo: build
 test: build
 	bash scripts/run-tests.sh $(BUILD)
 
-# The long mode of the storage tests: 200 crash trials, 100 corruption trials, 100 seeds of the differential
-# test against SQLite.
+# The long mode of the storage tests: 200 crash trials, 1,000 crash trials with concurrent writers, 100
+# corruption trials, 100 seeds of the differential test against SQLite.
 test-long: build
-	CRASH_TRIALS=200 CORRUPTION_TRIALS=100 BASALT_DIFFERENTIAL_SEEDS=100 bash scripts/run-tests.sh $(BUILD)
+	CRASH_TRIALS=200 CONCURRENT_CRASH_TRIALS=1000 CORRUPTION_TRIALS=100 BASALT_DIFFERENTIAL_SEEDS=100 \
+		bash scripts/run-tests.sh $(BUILD)
 
 test-sanitize: build-sanitize
 	BASALT_SANITIZED=1 bash scripts/run-tests.sh $(SANITIZE_BUILD)

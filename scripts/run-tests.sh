@@ -53,6 +53,10 @@ else
 fi
 # Storage: SIGKILL crash trials (CRASH_TRIALS, default 12 here; `make test-long` runs 200).
 run_suite "storage: crash test" "$PY" tests/storage/crash_test.py "$BUILD/basalt" --trials "${CRASH_TRIALS:-12}"
+# Several sessions committing conflicting transactions, killed at random (CONCURRENT_CRASH_TRIALS, default 10;
+# `make test-long` runs 1,000).
+run_suite "storage: concurrent crash test" "$PY" tests/storage/concurrent_crash_test.py "$BUILD/basalt" \
+    "$BUILD/tests/basalt_crash_writer" --trials "${CONCURRENT_CRASH_TRIALS:-10}"
 run_suite "storage: corruption test" "$PY" tests/storage/corruption_test.py "$BUILD/basalt" --trials "${CORRUPTION_TRIALS:-12}"
 for t in tests/cli/*.sh; do
     [ -e "$t" ] || continue

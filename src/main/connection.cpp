@@ -124,11 +124,7 @@ QueryResult Connection::execute(const Statement& s) {
         if (!explicit_transaction_) {
             auto finished = std::move(transaction_);
             database_.transactions().commit(*finished);
-            if (database_.wants_checkpoint()) {
-                if (shared.owns_lock()) shared.unlock();
-                if (exclusive.owns_lock()) exclusive.unlock();
-                checkpoint_if_needed();
-            }
+            database_.request_checkpoint_if_needed();
         }
         return result;
     } catch (...) {
@@ -195,16 +191,6 @@ txn_t Connection::resolve_snapshot(const Value& as_of) {
     return snapshot;
 }
 
-void Connection::checkpoint_if_needed() {
-    if (!database_.wants_checkpoint()) return;
-    std::unique_lock<std::shared_mutex> exclusive(database_.statement_lock());
-    try {
-        if (database_.wants_checkpoint()) database_.checkpoint();  // another session may have done it meanwhile
-    } catch (const Error&) {
-        // The commit is already durable in the log; the checkpoint is retried after the next commit.
-    }
-}
-
 QueryResult Connection::execute_transaction_control(const Statement& s) {
     QueryResult r;
     const std::string& kind = s.transaction_kind;
@@ -252,7 +238,7 @@ QueryResult Connection::execute_transaction_control(const Statement& s) {
         std::shared_lock<std::shared_mutex> shared(database_.statement_lock());
         database_.transactions().commit(*finished);  // 40001 here rolls back and ends the block
     }
-    checkpoint_if_needed();
+    database_.request_checkpoint_if_needed();
     r.command_tag = "COMMIT";
     return r;
 }

@@ -59,8 +59,6 @@ private:
     QueryResult dispatch(const Statement& s);
     QueryResult dispatch_kind(const Statement& s);
     QueryResult execute_transaction_control(const Statement& s);
-    // Folds the log into column files once it has grown past the threshold (after a commit, outside locks).
-    void checkpoint_if_needed();
     // The snapshot an as_of() read names: a commit id, or the last commit at a timestamp; checked against the
     // retention period and what VACUUM removed (22023).
     txn_t resolve_snapshot(const Value& as_of);

@@ -54,6 +54,14 @@ Database::Database(int threads, const std::string& directory, std::shared_ptr<Fi
 }
 
 Database::~Database() {
+    if (checkpointer_.joinable()) {
+        {
+            std::lock_guard guard(checkpointer_mutex_);
+            stopping_ = true;
+        }
+        checkpointer_wakeup_.notify_all();
+        checkpointer_.join();
+    }
     // A clean close folds the log into column files, so the next open reads them instead of replaying.
     if (log_ && !log_->empty()) {
         try {
@@ -140,6 +148,7 @@ void Database::open_directory() {
     } else {
         remove_unreferenced_files();
     }
+    checkpointer_ = std::thread([this]() { run_checkpointer(); });
     transactions_.on_commit = [this](const Transaction& t, txn_t id) { return log_commit(t, id); };
     // Commits wait for the disk outside the commit lock, so those arriving together share one sync. They hold
     // the statement lock (shared) meanwhile, so no checkpoint replaces log_ under them.
@@ -154,6 +163,33 @@ void Database::log_schema_change(const std::string& sql) {
     out.write<uint8_t>(static_cast<uint8_t>(RecordType::kSchemaChange));
     out.write_string(sql);
     log_->append(out.buffer(), true);
+}
+
+void Database::request_checkpoint_if_needed() {
+    if (!checkpointer_.joinable() || !wants_checkpoint()) return;
+    {
+        std::lock_guard guard(checkpointer_mutex_);
+        checkpoint_requested_ = true;
+    }
+    checkpointer_wakeup_.notify_one();
+}
+
+void Database::run_checkpointer() {
+    std::unique_lock guard(checkpointer_mutex_);
+    while (true) {
+        checkpointer_wakeup_.wait(guard, [this]() { return checkpoint_requested_ || stopping_; });
+        if (stopping_) return;
+        checkpoint_requested_ = false;
+        guard.unlock();
+        try {
+            std::unique_lock exclusive(statement_lock_);
+            if (wants_checkpoint()) checkpoint();  // a CHECKPOINT may have run meanwhile
+        } catch (const std::exception&) {
+            // The commits are durable in the log; the next request tries again (a failure that left memory and
+            // the log apart has made the log refuse commits until a checkpoint succeeds).
+        }
+        guard.lock();
+    }
 }
 
 void Database::refuse_commits(const std::string& reason) {

@@ -8,6 +8,8 @@
 #include <mutex>
 #include <shared_mutex>
 #include <string>
+#include <thread>
+#include <condition_variable>
 
 #include "catalog/catalog.hpp"
 #include "common/file_system.hpp"
@@ -73,6 +75,9 @@ public:
     txn_t oldest_readable_snapshot() const { return vacuum_horizon_; }
     // True when the log has grown past the checkpoint threshold (setting checkpoint_threshold).
     bool wants_checkpoint() const;
+    // After a commit: wakes the background checkpointer when the log has grown past the threshold. The
+    // committing session does not wait for the checkpoint (statements that start while it runs do).
+    void request_checkpoint_if_needed();
     void set_checkpoint_threshold(uint64_t bytes) { checkpoint_threshold_ = bytes; }
     uint64_t checkpoint_threshold() const { return checkpoint_threshold_; }
     uint64_t checkpoint_number() const { return checkpoint_seq_; }
@@ -114,6 +119,13 @@ private:
     std::atomic<uint64_t> checkpoint_threshold_{64ull << 20};
     std::atomic<int64_t> retention_micros_{7LL * 24 * 3600 * 1000000};
     std::atomic<txn_t> vacuum_horizon_{0};
+    // The background checkpointer (persistent databases only).
+    void run_checkpointer();
+    std::thread checkpointer_;
+    std::mutex checkpointer_mutex_;
+    std::condition_variable checkpointer_wakeup_;
+    bool checkpoint_requested_ = false;
+    bool stopping_ = false;
 };
 
 }  // namespace basalt

@@ -5,7 +5,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <chrono>
 #include <set>
+#include <thread>
 #include <string>
 
 #include "common/error.hpp"
@@ -181,5 +183,21 @@ TEST(Integrity, DamagedColumnFileFailsOnlyItsOwnTable) {
     EXPECT_EQ(error_state(c, "SELECT sum(id) + sum(v) FROM a"), "XX001");
     EXPECT_EQ(error_state(c, "INSERT INTO a VALUES (0, 0)"), "XX001");
     EXPECT_EQ(text(c, "SELECT count(*) FROM b"), "20001\n");
+    fs::remove_all(dir);
+}
+
+TEST(Integrity, AutomaticCheckpointsRunInTheBackground) {
+    std::string dir = temp_dir("background-checkpoint");
+    Database db(2, dir);
+    Connection c(db);
+    c.query("CREATE TABLE t (id INT PRIMARY KEY, v VARCHAR)");
+    c.query("SET checkpoint_threshold = '64kB'");
+    uint64_t before = db.checkpoint_number();
+    c.query("INSERT INTO t SELECT g, repeat('x', 50) FROM generate_series(1, 20000) g");
+    // The commit returned without checkpointing itself; the checkpointer thread folds the log in soon after.
+    for (int i = 0; i < 500 && db.checkpoint_number() == before; i++) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    EXPECT_GT(db.checkpoint_number(), before);
+    EXPECT_EQ(text(c, "SELECT count(*) FROM t"), "20000\n");
+    EXPECT_EQ(error_state(c, "INSERT INTO t VALUES (5, 'dup')"), "23505");
     fs::remove_all(dir);
 }
