@@ -1,4 +1,4 @@
-// The basalt command: `basalt [--db DIR] [-c SQL]... [-f FILE] [--format table|csv|json] [-i]` runs SQL or an
+// The basalt command: `basalt [--db DIR [--read-only]] [-c SQL]... [-f FILE] [--format table|csv|json] [-i]` runs SQL or an
 // interactive shell; `basalt generate tpch --sf N --out DIR` writes TPC-H data files.
 #include <unistd.h>
 
@@ -18,7 +18,7 @@ using namespace basalt;
 namespace {
 
 void usage(std::ostream& out) {
-    out << "usage: basalt [--db DIR] [-c SQL]... [-f FILE] [--format table|csv|json] [--threads N] [-i]\n"
+    out << "usage: basalt [--db DIR [--read-only]] [-c SQL]... [-f FILE] [--format table|csv|json] [--threads N] [-i]\n"
            "       basalt generate tpch --sf N --out DIR [--threads N]\n";
 }
 
@@ -75,6 +75,7 @@ int main(int argc, char** argv) {
     std::vector<std::pair<char, std::string>> actions;  // 'c' sql, 'f' file
     OutputFormat format = OutputFormat::kTable;
     bool interactive = false;
+    bool read_only = false;
     int threads = 0;
     std::string db;
     for (int i = 1; i < argc; i++) {
@@ -101,6 +102,8 @@ int main(int argc, char** argv) {
             }
         } else if (a == "--db") {
             db = need("a directory");
+        } else if (a == "--read-only") {
+            read_only = true;
         } else if (a == "--threads") {
             threads = std::atoi(need("a number").c_str());
         } else if (a == "-i" || a == "--interactive") {
@@ -116,7 +119,11 @@ int main(int argc, char** argv) {
     }
     std::unique_ptr<Database> opened;
     try {
-        opened = std::make_unique<Database>(threads, db);
+        if (read_only && db.empty()) {
+            std::cerr << "basalt: --read-only needs --db\n";
+            return 2;
+        }
+        opened = std::make_unique<Database>(threads, db, nullptr, read_only);
     } catch (const Error& e) {
         std::cerr << "basalt: " << e.what() << " (SQLSTATE " << e.sql_state() << ")\n";
         return 1;

@@ -33,6 +33,7 @@ inline constexpr SqlState kNotNullViolation{"23502"};
 inline constexpr SqlState kUniqueViolation{"23505"};
 inline constexpr SqlState kCheckViolation{"23514"};
 inline constexpr SqlState kActiveSqlTransaction{"25001"};
+inline constexpr SqlState kReadOnlySqlTransaction{"25006"};
 inline constexpr SqlState kNoActiveSqlTransaction{"25P01"};
 inline constexpr SqlState kInFailedSqlTransaction{"25P02"};
 inline constexpr SqlState kSerializationFailure{"40001"};

@@ -104,6 +104,10 @@ QueryResult Connection::execute(const Statement& s) {
                     "current transaction is aborted, commands ignored until end of transaction block");
     }
     bool schema_change = is_schema_change(s.kind);
+    if (schema_change && database_.refuses_changes()) {
+        throw Error(sql_state::kReadOnlySqlTransaction, fmt::format("cannot execute {} in a database opened read-only", statement_name(s.kind)),
+                    s.position);
+    }
     if (schema_change && explicit_transaction_) {
         transaction_failed_ = true;
         throw Error(sql_state::kActiveSqlTransaction,

@@ -42,15 +42,15 @@ std::shared_ptr<TableEntry> table_of(Catalog& catalog, const DataTable* storage)
 
 }  // namespace
 
-Database::Database(int threads, const std::string& directory, std::shared_ptr<FileSystem> fs)
-    : directory_(directory), fs_(fs ? std::move(fs) : FileSystem::local()) {
+Database::Database(int threads, const std::string& directory, std::shared_ptr<FileSystem> fs, bool read_only)
+    : directory_(directory), read_only_(read_only), fs_(fs ? std::move(fs) : FileSystem::local()) {
     if (threads <= 0) threads = TaskScheduler::default_thread_count();
     scheduler_ = std::make_unique<TaskScheduler>(threads);
     // The default memory limit for cached column blocks: half of physical memory.
     size_t pages = static_cast<size_t>(::sysconf(_SC_PHYS_PAGES)), page = static_cast<size_t>(::sysconf(_SC_PAGE_SIZE));
     cache_ = std::make_unique<BufferCache>(pages > 0 && page > 0 ? pages * page / 2 : size_t{1} << 30);
     catalog_.list_snapshots = [this]() { return transactions_.commit_times(); };
-    if (!directory_.empty()) open_directory();
+    if (!directory_.empty()) read_only_ ? open_read_only() : open_directory();
 }
 
 Database::~Database() {
@@ -121,6 +121,38 @@ uint64_t Database::find_checkpoint() {
         fs_->sync_directory(directory_);
     }
     return newest;
+}
+
+void Database::open_read_only() {
+    // A writer may finish a checkpoint and remove the files of the one found: look again a few times.
+    for (int attempt = 0;; attempt++) {
+        try {
+            uint64_t seq = 0;
+            for (const auto& name : fs_->list(directory_)) {
+                if (auto n = numbered(name, "manifest-", ".bsm")) seq = std::max(seq, *n);
+            }
+            if (seq == 0) {
+                throw Error(sql_state::kUndefinedFile, fmt::format("\"{}\" is not a Basalt database directory (no manifest)", directory_));
+            }
+            replaying_ = true;
+            Connection connection(*this);
+            load_manifest(manifest_path(seq), connection);
+            for (const auto& t : catalog_.all_tables()) t->storage->hold_files_open();
+            auto log = WriteAheadLog::open(*fs_, log_path(seq, false), seq, true);
+            log->replay([&](BinaryReader& record) { replay_record(record, connection); });
+            checkpoint_seq_ = seq;
+            replaying_ = false;
+            break;
+        } catch (const Error& e) {
+            replaying_ = false;
+            if (std::string(e.sql_state()) != sql_state::kUndefinedFile.code || attempt >= 5) throw;
+            for (const auto& t : catalog_.all_tables()) catalog_.drop_table(t->schema, t->name, true);
+            for (const auto& v : catalog_.all_views()) catalog_.drop_view(v->schema, v->name, true);
+        }
+    }
+    transactions_.on_commit = [](const Transaction&, txn_t) -> uint64_t {
+        throw Error(sql_state::kReadOnlySqlTransaction, "cannot change a database opened read-only");
+    };
 }
 
 void Database::open_directory() {

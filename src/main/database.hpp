@@ -38,7 +38,12 @@ public:
     // directory empty: in memory. Otherwise the database lives in that directory (created if missing), which
     // one process at a time may open; committed work is replayed from its log. fs: where files are read and
     // written (default: the operating system's; tests pass one that injects faults).
-    explicit Database(int threads = 0, const std::string& directory = "", std::shared_ptr<FileSystem> fs = nullptr);
+    // read_only: opens a directory that another process may be writing, without its lock: the last checkpoint
+    // and the complete records of its log at the time of opening; every change is refused (25006), nothing in
+    // the directory is written or removed, and column files are held open so a writer's cleanup cannot pull
+    // them away.
+    explicit Database(int threads = 0, const std::string& directory = "", std::shared_ptr<FileSystem> fs = nullptr,
+                      bool read_only = false);
     ~Database();
 
     Catalog& catalog() { return catalog_; }
@@ -50,6 +55,9 @@ public:
     std::shared_mutex& statement_lock() { return statement_lock_; }
 
     bool persistent() const { return !directory_.empty(); }
+    bool read_only() const { return read_only_; }
+    // Opened read-only and done replaying: every change is refused (25006).
+    bool refuses_changes() const { return read_only_ && !replaying_; }
     FileSystem& file_system() { return *fs_; }
     const std::string& directory() const { return directory_; }
     // Records a schema change (its SQL text) in the log, durably; nothing in memory or while replaying.
@@ -84,6 +92,7 @@ public:
 
 private:
     void open_directory();
+    void open_read_only();
     // Which checkpoint is in force (0 for a new directory), after checking that every file it needs is there
     // and nothing newer than it exists; XX001 otherwise (nothing is deleted).
     uint64_t find_checkpoint();
@@ -107,6 +116,7 @@ private:
     TransactionManager transactions_;
     std::shared_mutex statement_lock_;
     std::string directory_;
+    bool read_only_ = false;
     std::shared_ptr<FileSystem> fs_;
     std::unique_ptr<DirectoryLock> directory_lock_;
     std::unique_ptr<WriteAheadLog> log_;

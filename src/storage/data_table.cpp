@@ -603,6 +603,13 @@ std::vector<uint64_t> DataTable::checkpoint_files() const {
     return out;
 }
 
+void DataTable::hold_files_open() {
+    std::unique_lock guard(lock_);
+    for (auto& g : row_groups_) {
+        if (g.file) g.file->hold_open();
+    }
+}
+
 std::vector<ColumnStatistics> DataTable::statistics() const {
     std::shared_lock guard(lock_);
     return statistics_;

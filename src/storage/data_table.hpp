@@ -132,6 +132,8 @@ public:
     std::vector<ColumnStatistics> statistics() const;
     // Numbers of the column files this table reads.
     std::vector<uint64_t> checkpoint_files() const;
+    // Opens every column file now and keeps it open (a read-only database: a writer may remove them).
+    void hold_files_open();
     // Drops the indexes' entries; the next ensure_indexes() re-reads every key (after a change of row ids or of
     // key encoding).
     void invalidate_indexes();

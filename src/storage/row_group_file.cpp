@@ -115,6 +115,10 @@ std::shared_ptr<RowGroupFile> RowGroupFile::open(std::shared_ptr<FileSystem> fs,
     return file;
 }
 
+void RowGroupFile::hold_open() {
+    if (!held_) held_ = fs_->open(path_, OpenMode::kRead);
+}
+
 void RowGroupFile::load_footer() const {
     if (footer_loaded_.load(std::memory_order_acquire)) return;
     std::lock_guard guard(footer_mutex_);
@@ -128,9 +132,10 @@ void RowGroupFile::read_footer() {
     types_.clear();
     columns_.clear();
     const std::string& path = path_;
-    std::unique_ptr<FileHandle> handle;
+    std::unique_ptr<FileHandle> opened;
+    FileHandle* handle = held_.get();
     try {
-        handle = fs_->open(path, OpenMode::kRead);
+        if (!handle) handle = (opened = fs_->open(path, OpenMode::kRead)).get();
     } catch (const Error& e) {
         if (std::string(e.sql_state()) != sql_state::kUndefinedFile.code) throw;
         throw Error(sql_state::kDataCorrupted, fmt::format("could not read \"{}\": the column file is missing", path));
@@ -184,9 +189,10 @@ void RowGroupFile::read_footer() {
 
 DecodedBlock RowGroupFile::read_block(idx_t column, idx_t block, size_t& bytes_read) const {
     const BlockInfo& info = columns_[column][block];
-    auto handle = fs_->open(path_, OpenMode::kRead);
+    std::unique_ptr<FileHandle> opened;
+    FileHandle& handle = held_ ? *held_ : *(opened = fs_->open(path_, OpenMode::kRead));
     std::string bytes(info.size, '\0');
-    read_exactly(*handle, bytes.data(), info.size, info.offset);
+    read_exactly(handle, bytes.data(), info.size, info.offset);
     if (checksum64(bytes.data(), bytes.size()) != info.checksum) {
         corrupt(path_, fmt::format("block {} of column {} fails its checksum", block, column));
     }

@@ -57,6 +57,9 @@ public:
     // A column's values as plain bytes (for compression ratios).
     uint64_t column_raw_bytes(idx_t column) const;
 
+    // Opens the file now and keeps it open: reads keep working after another process removes it.
+    void hold_open();
+
     // Vector `vector_index` (of kVectorSize rows) of a column, through the buffer cache.
     const Vector& vector(idx_t column, idx_t vector_index, std::shared_ptr<const DecodedBlock>& hold) const;
 
@@ -67,6 +70,7 @@ private:
     void read_footer();
 
     std::shared_ptr<FileSystem> fs_;
+    std::unique_ptr<FileHandle> held_;  // set by hold_open(), then used by every read
     std::string path_;
     uint64_t number_ = 0;
     idx_t rows_ = 0;

@@ -52,10 +52,12 @@ std::unique_ptr<WriteAheadLog> WriteAheadLog::create(FileSystem& fs, const std::
     return log;
 }
 
-std::unique_ptr<WriteAheadLog> WriteAheadLog::open(FileSystem& fs, const std::string& path, uint64_t sequence) {
-    auto log = std::unique_ptr<WriteAheadLog>(new WriteAheadLog(fs.open(path, OpenMode::kReadWrite)));
+std::unique_ptr<WriteAheadLog> WriteAheadLog::open(FileSystem& fs, const std::string& path, uint64_t sequence, bool read_only) {
+    auto log = std::unique_ptr<WriteAheadLog>(new WriteAheadLog(fs.open(path, read_only ? OpenMode::kRead : OpenMode::kReadWrite)));
+    log->read_only_ = read_only;
+    if (read_only) log->broken_ = true;
     uint64_t size = log->file_->size();
-    if (size == sizeof(kMagic)) {
+    if (size == sizeof(kMagic) && !read_only) {
         // An empty log of the first format (a database closed cleanly by an earlier Basalt): start it afresh.
         char magic[sizeof(kMagic)];
         read_exactly(*log->file_, magic, sizeof(magic), 0);
@@ -118,7 +120,7 @@ size_t WriteAheadLog::replay(const std::function<void(BinaryReader&)>& on_record
                 zeros = std::all_of(rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(n), [](char c) { return c == 0; });
                 if (n == 0) break;
             }
-            if (zeros) {
+            if (zeros || read_only_) {  // read only: a writer may be half way through this record
                 torn = true;
                 break;
             }
@@ -141,6 +143,10 @@ size_t WriteAheadLog::replay(const std::function<void(BinaryReader&)>& on_record
         }
         record.resize(at + length);
         read_exactly(*file_, record.data() + at, length, offset + kFragmentHeaderSize);
+        if (checksum64(record.data() + at, length) != sum && read_only_) {
+            torn = true;
+            break;
+        }
         if (checksum64(record.data() + at, length) != sum) {
             // Invariant 2: a fragment that is all there but fails its checksum was damaged after it was written.
             corrupt(path, fmt::format("the record at byte {} fails its checksum", offset));
@@ -155,7 +161,7 @@ size_t WriteAheadLog::replay(const std::function<void(BinaryReader&)>& on_record
         }
     }
     if (in_record) torn = true;  // the last record lacks its end: never acknowledged
-    if (torn) {
+    if (torn && !read_only_) {
         file_->truncate(record_start);
         file_->sync();
     }

@@ -37,7 +37,9 @@ public:
     // A new, empty log for checkpoint `sequence` at path (replacing any file there), synced.
     static std::unique_ptr<WriteAheadLog> create(FileSystem& fs, const std::string& path, uint64_t sequence);
     // An existing log; XX001 when it is not a log of checkpoint `sequence` (empty, cut short, another file).
-    static std::unique_ptr<WriteAheadLog> open(FileSystem& fs, const std::string& path, uint64_t sequence);
+    // read_only: another process may be writing it; replay stops at an incomplete tail without removing it,
+    // and nothing can be appended.
+    static std::unique_ptr<WriteAheadLog> open(FileSystem& fs, const std::string& path, uint64_t sequence, bool read_only = false);
 
     WriteAheadLog(const WriteAheadLog&) = delete;
     WriteAheadLog& operator=(const WriteAheadLog&) = delete;
@@ -72,6 +74,7 @@ private:
     Error refusal(const std::string& reason) const;
 
     std::unique_ptr<FileHandle> file_;
+    bool read_only_ = false;
     mutable std::mutex append_mutex_;    // one writer at a time; guards broken_reason_
     std::atomic<uint64_t> written_{0};  // the end of the last complete record
     std::atomic<bool> broken_{false};

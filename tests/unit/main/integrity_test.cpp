@@ -201,3 +201,30 @@ TEST(Integrity, AutomaticCheckpointsRunInTheBackground) {
     EXPECT_EQ(error_state(c, "INSERT INTO t VALUES (5, 'dup')"), "23505");
     fs::remove_all(dir);
 }
+
+TEST(Integrity, ReadOnlyOpensWhileAnotherProcessWrites) {
+    std::string dir = temp_dir("read-only");
+    Database writer(2, dir);
+    Connection w(writer);
+    w.query("CREATE TABLE t (id INT PRIMARY KEY, v INT)");
+    w.query("INSERT INTO t SELECT g, g FROM generate_series(1, 10000) g");
+    w.query("CHECKPOINT");
+    w.query("INSERT INTO t VALUES (-1, -1)");  // only in the log
+    {
+        Database reader(2, dir, nullptr, true);
+        Connection r(reader);
+        EXPECT_EQ(text(r, "SELECT count(*), sum(v) FROM t"), "10001|50004999\n");
+        EXPECT_EQ(error_state(r, "INSERT INTO t VALUES (0, 0)"), "25006");
+        EXPECT_EQ(error_state(r, "CREATE TABLE u (x INT)"), "25006");
+        EXPECT_EQ(error_state(r, "CHECKPOINT"), "25006");
+        // The writer goes on: a VACUUM rewrites and removes the files the reader opened.
+        w.query("DELETE FROM t WHERE id % 2 = 0");
+        w.query("SET time_travel_retention = 0");
+        w.query("VACUUM");
+        EXPECT_EQ(text(r, "SELECT count(*), sum(v) FROM t"), "10001|50004999\n");
+        EXPECT_EQ(text(w, "SELECT count(*) FROM t"), "5001\n");
+    }
+    // The reader changed nothing: the writer's database is as it left it.
+    EXPECT_EQ(text(w, "SELECT count(*) FROM t"), "5001\n");
+    fs::remove_all(dir);
+}
