@@ -77,7 +77,12 @@ void Database::compact_tables(bool vacuum) {
                 ExpressionExecutor(*expression).execute(rows, keys);
             };
         }
-        t->storage->compact(options);
+        try {
+            t->storage->compact(options);
+        } catch (const Error&) {
+            // A column file of this table cannot be read (compaction reads before it changes anything): the
+            // table stays as it is, and the fault stays with the statements that read it.
+        }
     }
     if (horizon > vacuum_horizon_) vacuum_horizon_ = horizon;
     transactions_.trim_commit_times(now - retention_micros_);
@@ -94,7 +99,11 @@ void Database::expire_rows() {
         Interval iv = cast_value(Value::varchar(t->ttl), LogicalType::interval()).get_interval();
         int64_t ttl = iv.micros + static_cast<int64_t>(iv.days) * 86400000000LL + static_cast<int64_t>(iv.months) * 30 * 86400000000LL;
         Value cutoff = cast_value(Value::timestamptz(now - ttl), t->columns[*column].type);
-        expired += t->storage->expire_rows(*column, cutoff, commit_id);
+        try {
+            expired += t->storage->expire_rows(*column, cutoff, commit_id);
+        } catch (const Error&) {
+            // As for compaction: a table whose files cannot be read keeps its rows until they can be.
+        }
     }
     // Expired rows are deleted by a commit of their own, so snapshots before it still see them (time travel).
     if (expired > 0) transactions_.publish_system_commit(commit_id, now);

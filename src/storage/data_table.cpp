@@ -921,7 +921,8 @@ bool DataTable::compact(const CompactionOptions& options) {
 
 idx_t DataTable::expire_rows(idx_t column, const Value& cutoff, txn_t commit_id) {
     std::unique_lock guard(lock_);
-    idx_t expired = 0;
+    // Rows to expire are found first and marked after: a column file that cannot be read leaves nothing marked.
+    std::vector<std::pair<Segment*, idx_t>> expiring;
     for (auto& group : row_groups_) {
         // Zone maps first: a row group entirely before the cutoff expires without being read.
         bool all = false, none = false;
@@ -945,17 +946,19 @@ idx_t DataTable::expire_rows(idx_t column, const Value& cutoff, txn_t commit_id)
                 if (!all) {
                     if (values.is_null(r) || compare_values(values.get_value(values.is_constant() ? 0 : r), cutoff) >= 0) continue;
                 }
-                if (!segment.deleted) {
-                    segment.deleted = std::make_unique<txn_t[]>(kVectorSize);
-                    std::fill_n(segment.deleted.get(), kVectorSize, kNotDeleted);
-                }
-                segment.deleted[r] = commit_id;
-                expired++;
+                expiring.emplace_back(&segment, r);
             }
         }
     }
-    deleted_count_ += expired;
-    return expired;
+    for (auto [segment, r] : expiring) {
+        if (!segment->deleted) {
+            segment->deleted = std::make_unique<txn_t[]>(kVectorSize);
+            std::fill_n(segment->deleted.get(), kVectorSize, kNotDeleted);
+        }
+        segment->deleted[r] = commit_id;
+    }
+    deleted_count_ += expiring.size();
+    return expiring.size();
 }
 
 }  // namespace basalt

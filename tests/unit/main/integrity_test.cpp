@@ -182,7 +182,12 @@ TEST(Integrity, DamagedColumnFileFailsOnlyItsOwnTable) {
     EXPECT_EQ(error_state(c, "INSERT INTO b VALUES (1, 0)"), "23505");
     EXPECT_EQ(error_state(c, "SELECT sum(id) + sum(v) FROM a"), "XX001");
     EXPECT_EQ(error_state(c, "INSERT INTO a VALUES (0, 0)"), "XX001");
-    EXPECT_EQ(text(c, "SELECT count(*) FROM b"), "20001\n");
+    // VACUUM would rewrite a's small row group: it leaves that table alone instead of failing, so checkpoints
+    // and commits to other tables go on.
+    EXPECT_EQ(error_state(c, "VACUUM"), "");
+    EXPECT_EQ(error_state(c, "INSERT INTO b VALUES (20002, 0)"), "");
+    EXPECT_EQ(error_state(c, "CHECKPOINT"), "");
+    EXPECT_EQ(text(c, "SELECT count(*) FROM b"), "20002\n");
     fs::remove_all(dir);
 }
 
