@@ -15,6 +15,7 @@ public:
         : std::runtime_error(std::move(message)), state_(state), position_(position) {}
 
     const char* sql_state() const { return state_.code; }
+    SqlState state() const { return state_; }
     // 1-based character offset into the statement text, 0 when unknown.
     int position() const { return position_; }
     void set_position(int position) { position_ = position; }

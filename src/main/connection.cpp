@@ -250,13 +250,13 @@ QueryResult Connection::execute_transaction_control(const Statement& s) {
 QueryResult Connection::dispatch(const Statement& s) {
     // Schema changes go to the log as their SQL text after they are made in memory (CREATE TABLE AS logs its
     // own definition instead, and its rows with its commit; CALL logs the statements and rows it produces).
+    Catalog& catalog = database_.catalog();
+    const std::string schema = s.target.schema.empty() ? Catalog::kDefaultSchema : s.target.schema;
     bool logged = false, created = false;
     switch (s.kind) {
         case StatementKind::kCreateTable:
         case StatementKind::kCreateView:
         case StatementKind::kCreateSchema: {
-            Catalog& catalog = database_.catalog();
-            std::string schema = s.target.schema.empty() ? Catalog::kDefaultSchema : s.target.schema;
             created = s.kind == StatementKind::kCreateSchema ? !catalog.find_schema(s.target.name)
                       : s.kind == StatementKind::kCreateTable ? !catalog.find_table(schema, s.target.name)
                                                               : !catalog.find_view(schema, s.target.name);
@@ -277,8 +277,6 @@ QueryResult Connection::dispatch(const Statement& s) {
         // A change the log does not hold must not stay: a new object is taken back out. Other changes cannot
         // be undone yet (DDL is not transactional): the log then refuses commits until a checkpoint has
         // recorded the catalog as it is in memory.
-        Catalog& catalog = database_.catalog();
-        std::string schema = s.target.schema.empty() ? Catalog::kDefaultSchema : s.target.schema;
         if (created && s.kind == StatementKind::kCreateTable) {
             catalog.drop_table(schema, s.target.name, true);
         } else if (created && s.kind == StatementKind::kCreateView) {

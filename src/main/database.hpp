@@ -2,6 +2,7 @@
 // connections (one per thread). In-memory for now (the storage issue puts it in a directory).
 #pragma once
 
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
@@ -9,7 +10,6 @@
 #include <shared_mutex>
 #include <string>
 #include <thread>
-#include <condition_variable>
 
 #include "catalog/catalog.hpp"
 #include "common/file_system.hpp"
@@ -55,10 +55,8 @@ public:
     std::shared_mutex& statement_lock() { return statement_lock_; }
 
     bool persistent() const { return !directory_.empty(); }
-    bool read_only() const { return read_only_; }
     // Opened read-only and done replaying: every change is refused (25006).
     bool refuses_changes() const { return read_only_ && !replaying_; }
-    FileSystem& file_system() { return *fs_; }
     const std::string& directory() const { return directory_; }
     // Records a schema change (its SQL text) in the log, durably; nothing in memory or while replaying.
     void log_schema_change(const std::string& sql);

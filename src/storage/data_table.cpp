@@ -426,8 +426,7 @@ void DataTable::fetch_row(row_t row, DataChunk& out, idx_t at) const {
 void DataTable::add_unique_index(std::unique_ptr<UniqueIndex> index) {
     std::unique_lock guard(lock_);
     indexes_.push_back(std::move(index));
-    for (auto& ix : indexes_) ix->clear();
-    indexes_ready_ = false;
+    forget_index_entries();
 }
 
 void DataTable::add_column(const LogicalType& type, const Value& default_value) {
@@ -590,8 +589,7 @@ void DataTable::restore(std::vector<RowGroupCheckpoint> groups, std::vector<Colu
         row_groups_.push_back(std::move(group));
     }
     if (statistics.size() == types_.size()) statistics_ = std::move(statistics);
-    for (auto& ix : indexes_) ix->clear();
-    indexes_ready_ = false;
+    forget_index_entries();
 }
 
 std::vector<uint64_t> DataTable::checkpoint_files() const {
@@ -617,13 +615,12 @@ std::vector<ColumnStatistics> DataTable::statistics() const {
 
 void DataTable::invalidate_indexes() {
     std::unique_lock guard(lock_);
-    for (auto& ix : indexes_) ix->clear();
-    indexes_ready_ = false;
+    forget_index_entries();
 }
 
-bool DataTable::indexes_ready() const {
-    std::shared_lock guard(lock_);
-    return indexes_ready_;
+void DataTable::forget_index_entries() {
+    for (auto& ix : indexes_) ix->clear();
+    indexes_ready_ = false;
 }
 
 void DataTable::ensure_indexes() {
@@ -636,7 +633,7 @@ void DataTable::ensure_indexes() {
     try {
         build_indexes();
     } catch (...) {
-        for (auto& ix : indexes_) ix->clear();
+        forget_index_entries();
         throw;
     }
     indexes_ready_ = true;
@@ -660,7 +657,7 @@ struct KeyRank {
 }  // namespace
 
 void DataTable::build_indexes() {
-    for (auto& ix : indexes_) ix->clear();
+    forget_index_entries();
     if (indexes_.empty() || row_groups_.empty()) return;
     auto rank_of = [&](row_t row) {
         RowVersion v = row_version(row);
@@ -913,9 +910,7 @@ bool DataTable::compact(const CompactionOptions& options) {
             for (idx_t r = 0; r < segment->count; r++) deleted_count_ += segment->deleted[r] != kNotDeleted;
         }
     }
-    // Row ids moved: the indexes are rebuilt on their next use.
-    for (auto& ix : indexes_) ix->clear();
-    indexes_ready_ = false;
+    forget_index_entries();  // row ids moved: the indexes are rebuilt on their next use
     return true;
 }
 

@@ -99,9 +99,10 @@ public:
     void add_unique_index(std::unique_ptr<UniqueIndex> index);
     // Builds the indexes from every committed row if they are not built (reading the key columns, on several
     // threads). Throws (XX001 for a damaged file) and leaves them unbuilt when a row group cannot be read.
-    // Call before taking lock(): every user of unique_indexes() for lookups does.
+    // Transaction::local_storage calls it before a transaction's first write to the table; from then on the
+    // table has a pending writer, which no compaction or ALTER TABLE (the only things that drop the entries)
+    // runs against, so the indexes stay built for as long as the transaction can look keys up.
     void ensure_indexes();
-    bool indexes_ready() const;
     const std::vector<std::unique_ptr<UniqueIndex>>& unique_indexes() const { return indexes_; }
     std::shared_mutex& lock() const { return lock_; }
 
@@ -180,6 +181,8 @@ private:
     Segment* locate(row_t row, idx_t& offset) const;
     // Fills the indexes from every row (lock_ held exclusively).
     void build_indexes();
+    // Empties the indexes and marks them unbuilt (lock_ held exclusively).
+    void forget_index_entries();
 
     std::vector<LogicalType> types_;
     std::vector<ColumnStatistics> statistics_;

@@ -56,7 +56,6 @@ std::optional<row_t> LocalTableStorage::find_conflict(idx_t index, const DataChu
     if (!ix.encode(chunk, row, key)) return std::nullopt;
     auto it = keys_[index].find(key);
     if (it != keys_[index].end() && !is_deleted(it->second - kLocalRowStart)) return it->second;
-    table_->ensure_indexes();
     std::shared_lock guard(table_->lock());
     auto committed = ix.find(key);
     if (!committed) return std::nullopt;
@@ -101,7 +100,6 @@ void LocalTableStorage::append(const DataChunk& chunk, const TransactionView& vi
         row_count_ += n;  // counted before the key checks, so a savepoint rollback also drops a failed batch
         offset += n;
         if (!keys_.empty()) {
-            table_->ensure_indexes();
             std::shared_lock guard(table_->lock());
             for (idx_t i = 0; i < n; i++) {
                 row_t local = kLocalRowStart + base + i;

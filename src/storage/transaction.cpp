@@ -177,7 +177,6 @@ txn_t TransactionManager::commit(Transaction& transaction) {
     try {
         std::lock_guard guard(commit_mutex_);
         for (const auto& [raw, local] : transaction.locals_) {
-            local->table().ensure_indexes();
             std::shared_lock table_guard(local->table().lock());
             local->validate_unique(transaction.view());
         }

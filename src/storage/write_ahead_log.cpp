@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <optional>
 #include <cstring>
+#include <optional>
 
 #include "common/error.hpp"
 
@@ -26,12 +26,6 @@ uint32_t header_check(uint32_t length, uint8_t kind) {
     std::memcpy(bytes, &length, 4);
     bytes[4] = kind;
     return static_cast<uint32_t>(checksum64(bytes, sizeof(bytes))) ^ 0x5a5a5a5au;
-}
-
-SqlState sql_state_of(const Error& e) {
-    SqlState state{};
-    std::memcpy(state.code, e.sql_state(), sizeof(state.code));
-    return state;
 }
 
 [[noreturn]] void corrupt(const std::string& path, const std::string& what) {
@@ -112,15 +106,9 @@ size_t WriteAheadLog::replay(const std::function<void(BinaryReader&)>& on_record
         std::memcpy(&check, header + 8, 4);
         std::memcpy(&sum, header + 12, 8);
         if (check != header_check(length, kind) || kind < kWhole || kind > kLast || header[5] || header[6] || header[7]) {
-            // A tail of zeros is a write whose data never reached the disk after the file grew: torn.
-            bool zeros = true;
-            std::string rest(static_cast<size_t>(std::min<uint64_t>(file_size - offset, 1 << 20)), '\0');
-            for (uint64_t at = offset; zeros && at < file_size; at += rest.size()) {
-                size_t n = file_->read_at(rest.data(), rest.size(), at);
-                zeros = std::all_of(rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(n), [](char c) { return c == 0; });
-                if (n == 0) break;
-            }
-            if (zeros || read_only_) {  // read only: a writer may be half way through this record
+            // Read only: a writer may be half way through this record. A tail of zeros is a write whose data
+            // never reached the disk after the file grew. Both are torn.
+            if (read_only_ || only_zeros(offset, file_size)) {
                 torn = true;
                 break;
             }
@@ -143,11 +131,11 @@ size_t WriteAheadLog::replay(const std::function<void(BinaryReader&)>& on_record
         }
         record.resize(at + length);
         read_exactly(*file_, record.data() + at, length, offset + kFragmentHeaderSize);
-        if (checksum64(record.data() + at, length) != sum && read_only_) {
-            torn = true;
-            break;
-        }
         if (checksum64(record.data() + at, length) != sum) {
+            if (read_only_) {  // a writer may be half way through this fragment
+                torn = true;
+                break;
+            }
             // Invariant 2: a fragment that is all there but fails its checksum was damaged after it was written.
             corrupt(path, fmt::format("the record at byte {} fails its checksum", offset));
         }
@@ -168,6 +156,16 @@ size_t WriteAheadLog::replay(const std::function<void(BinaryReader&)>& on_record
     written_ = torn ? record_start : offset;
     durable_ = written_;
     return records;
+}
+
+bool WriteAheadLog::only_zeros(uint64_t from, uint64_t to) const {
+    std::string chunk(static_cast<size_t>(std::min<uint64_t>(to - from, 1 << 20)), '\0');
+    for (uint64_t at = from; at < to; at += chunk.size()) {
+        size_t n = file_->read_at(chunk.data(), chunk.size(), at);
+        if (n == 0) break;
+        if (!std::all_of(chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(n), [](char c) { return c == 0; })) return false;
+    }
+    return true;
 }
 
 void WriteAheadLog::write_fragment(std::string& buffer, uint8_t kind, const char* data, size_t size) {
@@ -213,7 +211,7 @@ uint64_t WriteAheadLog::append(const std::string& payload) {
             broken_ = true;
             broken_reason_ = e.what();
             // What reached the disk is unknown: the record may be found whole at the next open.
-            throw Error(sql_state_of(failure), std::string(failure.what()) +
+            throw Error(failure.state(), std::string(failure.what()) +
                                                    "; the log could not be restored, so this change may or may not be "
                                                    "there after a restart");
         }
@@ -267,7 +265,7 @@ void WriteAheadLog::sync_to(uint64_t end) {
         }
         sync_failed_ = true;
         synced_.notify_all();
-        throw Error(sql_state_of(*failure), std::string(failure->what()) + "; " + outcome + "; reopen the database");
+        throw Error(failure->state(), std::string(failure->what()) + "; " + outcome + "; reopen the database");
     }
 }
 

@@ -9,8 +9,8 @@
 //       truncates it away. A fragment that is all there but fails its checksum, or a header that fails its
 //       check, is corruption: XX001 naming the file, and the database does not open (nothing acknowledged is
 //       silently dropped).
-//   (3) A failed write truncates the file back to the end of the last complete record and syncs; if that
-//       fails too the log is broken: every later append fails until a checkpoint starts a new log or the
+//   (3) A failed write truncates the file back to the end of the last complete record; if that fails too the
+//       log is broken: every later append fails until a checkpoint starts a new log or the
 //       database is reopened (what reached the disk is then decided by replay, never by a guess). A full disk
 //       gives 53100.
 //   (4) Group commit: append() only writes; sync_to(end) makes everything up to end durable, and one sync
@@ -22,8 +22,8 @@
 #include <atomic>
 #include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "common/error.hpp"
@@ -71,6 +71,8 @@ public:
 private:
     explicit WriteAheadLog(std::unique_ptr<FileHandle> file) : file_(std::move(file)) {}
     void write_fragment(std::string& buffer, uint8_t kind, const char* data, size_t size);
+    // True when bytes [from, to) of the file are all zero.
+    bool only_zeros(uint64_t from, uint64_t to) const;
     Error refusal(const std::string& reason) const;
 
     std::unique_ptr<FileHandle> file_;

@@ -118,22 +118,21 @@ public:
     }
     std::unique_ptr<DirectoryLock> lock_directory(const std::string& path) override { return base_->lock_directory(path); }
 
-    // Called by every write point; throws the injected fault, if any. Returns errno for a short write.
+    // Called by every write point; throws the injected fault, if any.
     void write_point(const std::string& path) {
         std::lock_guard guard(mutex_);
         points_++;
-        if (crashed_ || (crash_point_ && points_ >= *crash_point_)) {
+        if (crashes_at(points_)) {
             crashed_ = true;
             throw Error(sql_state::kIoError, "simulated crash at write point " + std::to_string(points_) + " (" + path + ")");
         }
-        if (fail_point_ && *fail_point_ > 0 && (points_ == *fail_point_ || (sticky_ && points_ > *fail_point_))) throw_io_error(fail_errno_, "write (injected)", path);
+        if (fails_at(points_)) throw_io_error(fail_errno_, "write (injected)", path);
     }
     // Whether the write point about to come will fail (writes then put half their bytes down first).
     bool next_write_fails() const {
         std::lock_guard guard(mutex_);
         uint64_t next = points_ + 1;
-        if (crashed_ || (crash_point_ && next >= *crash_point_)) return false;  // a crash writes nothing
-        return fail_point_ && *fail_point_ > 0 && (next == *fail_point_ || (sticky_ && next > *fail_point_));
+        return !crashes_at(next) && fails_at(next);  // a crash writes nothing
     }
     // The state of the file at path (fresh: a new file, nothing synced; else: what it holds counts as synced).
     std::shared_ptr<FaultFileState> track(const std::string& path, bool fresh, uint64_t size) {
@@ -148,6 +147,12 @@ public:
     }
 
 private:
+    // With mutex_ held: whether write point `point` crashes, or fails with the injected errno.
+    bool crashes_at(uint64_t point) const { return crashed_ || (crash_point_ && point >= *crash_point_); }
+    bool fails_at(uint64_t point) const {
+        return fail_point_ && *fail_point_ > 0 && (point == *fail_point_ || (sticky_ && point > *fail_point_));
+    }
+
     struct NameChange {
         enum Kind { kCreate, kRename, kRemove } kind;
         std::string path;     // the name created, the new name, the name removed
