@@ -13,10 +13,12 @@ std::optional<idx_t> TableEntry::find_column(const std::string& column) const {
     return std::nullopt;
 }
 
-Catalog::Catalog() { schemas_[kDefaultSchema].name = kDefaultSchema; }
+Catalog::Catalog(std::string default_schema) : default_schema_(std::move(default_schema)) {
+    schemas_[default_schema_].name = default_schema_;
+}
 
 SchemaEntry* Catalog::find_schema(const std::string& name) {
-    auto it = schemas_.find(name.empty() ? kDefaultSchema : name);
+    auto it = schemas_.find(name.empty() ? default_schema_ : name);
     return it == schemas_.end() ? nullptr : &it->second;
 }
 

@@ -67,7 +67,8 @@ struct SchemaEntry {
 class Catalog {
 public:
     static constexpr const char* kDefaultSchema = "public";
-    Catalog();
+    // default_schema: the schema an empty schema name means ("pg_temp" for a session's temporary objects).
+    explicit Catalog(std::string default_schema = kDefaultSchema);
 
     SchemaEntry* find_schema(const std::string& name);
     void create_schema(const std::string& name, bool if_not_exists);
@@ -90,6 +91,7 @@ public:
 
 private:
     SchemaEntry& schema_or_throw(const std::string& name);
+    std::string default_schema_;
     std::map<std::string, SchemaEntry> schemas_;
 };
 

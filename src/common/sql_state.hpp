@@ -60,6 +60,7 @@ inline constexpr SqlState kWrongObjectType{"42809"};
 inline constexpr SqlState kInvalidColumnReference{"42P10"};
 inline constexpr SqlState kCannotCoerce{"42846"};
 inline constexpr SqlState kInvalidTableDefinition{"42P16"};
+inline constexpr SqlState kReservedName{"42939"};
 inline constexpr SqlState kDependentObjectsStillExist{"2BP01"};
 inline constexpr SqlState kFeatureNotSupported{"0A000"};
 inline constexpr SqlState kProgramLimitExceeded{"54000"};

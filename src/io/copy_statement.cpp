@@ -137,7 +137,7 @@ idx_t load_csv_into_table(Connection& connection, TableEntry& table, const std::
 
 QueryResult execute_copy(Connection& connection, const Statement& s) {
     CsvOptions options = read_options(s);
-    Catalog& catalog = connection.database().catalog();
+    SessionCatalog& catalog = connection.catalog();
     QueryResult result;
     if (s.copy_from) {
         auto table = catalog.find_table(s.target.schema, s.target.name);

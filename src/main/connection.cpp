@@ -15,7 +15,7 @@
 
 namespace basalt {
 
-Connection::Connection(Database& database) : database_(database) {}
+Connection::Connection(Database& database) : database_(database), catalog_(database.catalog()) {}
 
 std::vector<QueryResult> Connection::query_all(const std::string& sql) {
     auto statements = parse_sql(sql);
@@ -247,12 +247,16 @@ QueryResult Connection::execute_transaction_control(const Statement& s) {
     return r;
 }
 
+void Connection::record_schema_change(std::string sql) { schema_log_.push_back(std::move(sql)); }
+
 QueryResult Connection::dispatch(const Statement& s) {
-    // Schema changes go to the log as their SQL text after they are made in memory (CREATE TABLE AS logs its
-    // own definition instead, and its rows with its commit; CALL logs the statements and rows it produces).
-    Catalog& catalog = database_.catalog();
+    // Schema changes go to the log as SQL text after they are made in memory: what the execute function
+    // records (nothing for temporary objects; CREATE TABLE AS logs its definition, and its rows with its commit;
+    // CALL logs the statements and rows it produces). Statements nested in this one (CALL, COPY) log their own,
+    // so this one takes only what was recorded after `mark`.
+    Catalog& catalog = catalog_.shared();
     const std::string schema = s.target.schema.empty() ? Catalog::kDefaultSchema : s.target.schema;
-    bool logged = false, created = false;
+    bool created = false;
     switch (s.kind) {
         case StatementKind::kCreateTable:
         case StatementKind::kCreateView:
@@ -260,19 +264,22 @@ QueryResult Connection::dispatch(const Statement& s) {
             created = s.kind == StatementKind::kCreateSchema ? !catalog.find_schema(s.target.name)
                       : s.kind == StatementKind::kCreateTable ? !catalog.find_table(schema, s.target.name)
                                                               : !catalog.find_view(schema, s.target.name);
-            logged = true;
             break;
         }
-        case StatementKind::kDrop:
-        case StatementKind::kAlterTable:
-        case StatementKind::kRenameTable:
-        case StatementKind::kRenameColumn: logged = true; break;
         default: break;
     }
-    QueryResult result = dispatch_kind(s);
-    if (!logged) return result;
+    size_t mark = schema_log_.size();
+    QueryResult result;
     try {
-        database_.log_schema_change(s.text);
+        result = dispatch_kind(s);
+    } catch (...) {
+        schema_log_.resize(mark);
+        throw;
+    }
+    std::vector<std::string> changes(schema_log_.begin() + static_cast<std::ptrdiff_t>(mark), schema_log_.end());
+    schema_log_.resize(mark);
+    try {
+        for (const auto& sql : changes) database_.log_schema_change(sql);
     } catch (const Error& e) {
         // A change the log does not hold must not stay: a new object is taken back out. Other changes cannot
         // be undone yet (DDL is not transactional): the log then refuses commits until a checkpoint has
@@ -284,7 +291,7 @@ QueryResult Connection::dispatch(const Statement& s) {
         } else if (created && s.kind == StatementKind::kCreateSchema) {
             catalog.drop_schema(s.target.name, true, false);
         } else {
-            database_.refuse_commits(fmt::format("the schema change \"{}\" is in effect but not in the log ({})", s.text, e.what()));
+            database_.refuse_commits(fmt::format("the schema change \"{}\" is in effect but not in the log ({})", changes.front(), e.what()));
         }
         throw;
     }
@@ -304,7 +311,8 @@ QueryResult Connection::dispatch_kind(const Statement& s) {
         case StatementKind::kCreateTableAs: return execute_create_table_as(s);
         case StatementKind::kCreateView: return execute_create_view(s);
         case StatementKind::kCreateSchema: {
-            database_.catalog().create_schema(s.target.name, s.if_not_exists);
+            catalog_.create_schema(s.target.name, s.if_not_exists);
+            record_schema_change(s.text);
             QueryResult r;
             r.command_tag = "CREATE SCHEMA";
             return r;
@@ -335,7 +343,7 @@ QueryResult Connection::dispatch_kind(const Statement& s) {
 }
 
 QueryResult Connection::execute_select(const Statement& s) {
-    Binder binder(database_.catalog());
+    Binder binder(catalog_);
     return run_query(binder.bind_select(*s.select));
 }
 
@@ -343,7 +351,7 @@ QueryResult Connection::execute_explain(const Statement& s) {
     if (s.explained->kind != StatementKind::kSelect) {
         throw Error(sql_state::kFeatureNotSupported, "EXPLAIN supports SELECT statements");
     }
-    Binder binder(database_.catalog());
+    Binder binder(catalog_);
     BoundQuery bound = binder.bind_select(*s.explained->select);
     LogicalPtr plan = optimize(std::move(bound.plan));
     auto physical = create_physical_plan(*plan);

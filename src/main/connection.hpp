@@ -41,6 +41,8 @@ public:
     QueryResult execute(const Statement& statement);
 
     Database& database() { return database_; }
+    // The catalog as this session sees it (its temporary objects first).
+    SessionCatalog& catalog() { return catalog_; }
     Settings& settings() { return settings_; }
 
     // Runs a bound query to completion (used by INSERT ... SELECT, CTAS, COPY (query) TO).
@@ -79,12 +81,16 @@ private:
     QueryResult execute_alter(const Statement& s);
     QueryResult execute_set(const Statement& s);
     QueryResult execute_show(const Statement& s);
+    // Schema changes of the running statement that the log must hold (SQL text to replay).
+    void record_schema_change(std::string sql);
 
     Database& database_;
+    SessionCatalog catalog_;
     Settings settings_;
     std::unique_ptr<Transaction> transaction_;
     bool explicit_transaction_ = false;
     bool transaction_failed_ = false;
+    std::vector<std::string> schema_log_;  // record_schema_change, taken by dispatch
     int nesting_ = 0;  // > 0 while a statement runs statements of its own (CALL, COPY): they share its transaction
 };
 

@@ -30,6 +30,17 @@ QueryResult tag(const char* t) {
     return r;
 }
 
+// The schema a CREATE puts its relation in: pg_temp for CREATE TEMP (42P16 when another schema is named), else
+// the one named, else the default schema (never pg_temp: CREATE TABLE t makes public.t even while a temporary
+// t exists, as in PostgreSQL).
+std::string creation_schema(const Statement& s) {
+    if (s.temporary && !s.target.schema.empty() && !SessionCatalog::is_temporary_schema(s.target.schema)) {
+        throw Error(sql_state::kInvalidTableDefinition, "cannot create temporary relation in non-temporary schema", s.target.position);
+    }
+    if (s.temporary) return SessionCatalog::kTemporarySchema;
+    return s.target.schema.empty() ? Catalog::kDefaultSchema : s.target.schema;
+}
+
 }  // namespace
 
 std::string table_definition_sql(const TableEntry& table) {
@@ -65,15 +76,17 @@ std::string table_definition_sql(const TableEntry& table) {
 }
 
 QueryResult Connection::execute_create_table(const Statement& s) {
-    Catalog& catalog = database_.catalog();
-    if (!s.target.schema.empty() && !catalog.find_schema(s.target.schema)) {
+    SessionCatalog& catalog = catalog_;
+    const std::string schema = creation_schema(s);
+    const bool temporary = SessionCatalog::is_temporary_schema(schema);
+    if (!catalog.find_schema(schema)) {
         throw Error(sql_state::kInvalidSchemaName, fmt::format("schema \"{}\" does not exist", s.target.schema), s.target.position);
     }
-    if (s.if_not_exists && (catalog.find_table(s.target.schema, s.target.name) || catalog.find_view(s.target.schema, s.target.name))) {
+    if (s.if_not_exists && (catalog.find_table(schema, s.target.name) || catalog.find_view(schema, s.target.name))) {
         return tag("CREATE TABLE");
     }
     auto table = std::make_shared<TableEntry>();
-    table->schema = s.target.schema.empty() ? Catalog::kDefaultSchema : s.target.schema;
+    table->schema = schema;
     table->name = s.target.name;
     Binder binder(catalog);
     std::set<std::string> names;
@@ -119,6 +132,7 @@ QueryResult Connection::execute_create_table(const Statement& s) {
     std::vector<LogicalType> types;
     for (const auto& c : table->columns) types.push_back(c.type);
     table->storage = std::make_shared<DataTable>(types);
+    if (temporary) table->storage->mark_temporary();
     std::set<std::string> constraint_names;
     auto unique_name = [&](std::string name) {
         // PostgreSQL appends a number when a generated name is taken.
@@ -223,17 +237,20 @@ QueryResult Connection::execute_create_table(const Statement& s) {
     }
     check_ttl();
     catalog.create_table(table, s.if_not_exists);
+    if (!temporary) record_schema_change(s.text);
     return tag("CREATE TABLE");
 }
 
 QueryResult Connection::execute_create_table_as(const Statement& s) {
-    Catalog& catalog = database_.catalog();
-    if (catalog.find_table(s.target.schema, s.target.name) || catalog.find_view(s.target.schema, s.target.name)) {
+    SessionCatalog& catalog = catalog_;
+    const std::string schema = creation_schema(s);
+    const bool temporary = SessionCatalog::is_temporary_schema(schema);
+    if (!catalog.find_schema(schema)) {
+        throw Error(sql_state::kInvalidSchemaName, fmt::format("schema \"{}\" does not exist", s.target.schema), s.target.position);
+    }
+    if (catalog.find_table(schema, s.target.name) || catalog.find_view(schema, s.target.name)) {
         if (s.if_not_exists) return tag("CREATE TABLE AS");
         throw Error(sql_state::kDuplicateTable, fmt::format("relation \"{}\" already exists", s.target.name), s.target.position);
-    }
-    if (!s.target.schema.empty() && !catalog.find_schema(s.target.schema)) {
-        throw Error(sql_state::kInvalidSchemaName, fmt::format("schema \"{}\" does not exist", s.target.schema), s.target.position);
     }
     Binder binder(catalog);
     BoundQuery bound = binder.bind_select(*s.select);
@@ -241,7 +258,7 @@ QueryResult Connection::execute_create_table_as(const Statement& s) {
         throw Error(sql_state::kSyntaxError, "CREATE TABLE AS specifies too many column names", s.target.position);
     }
     auto table = std::make_shared<TableEntry>();
-    table->schema = s.target.schema.empty() ? Catalog::kDefaultSchema : s.target.schema;
+    table->schema = schema;
     table->name = s.target.name;
     std::set<std::string> names;
     std::vector<LogicalType> types;
@@ -257,13 +274,14 @@ QueryResult Connection::execute_create_table_as(const Statement& s) {
         table->columns.push_back(def);
     }
     table->storage = std::make_shared<DataTable>(types);
+    if (temporary) table->storage->mark_temporary();
     QueryResult rows = s.reset ? QueryResult{} : run_query(std::move(bound));
     std::vector<idx_t> all;
     for (idx_t i = 0; i < types.size(); i++) all.push_back(i);
     idx_t n = s.reset ? 0 : append_rows(*table, all, rows);
     catalog.create_table(table, false);
     try {
-        database_.log_schema_change(table_definition_sql(*table));
+        if (!temporary) database_.log_schema_change(table_definition_sql(*table));
     } catch (const Error&) {
         catalog.drop_table(table->schema, table->name, true);  // the log does not hold it (its rows roll back)
         throw;
@@ -274,32 +292,47 @@ QueryResult Connection::execute_create_table_as(const Statement& s) {
 }
 
 QueryResult Connection::execute_create_view(const Statement& s) {
-    Catalog& catalog = database_.catalog();
+    SessionCatalog& catalog = catalog_;
     // Binding now reports errors at CREATE time, as PostgreSQL does.
     Binder binder(catalog);
+    uint64_t temporary_lookups = catalog.temporary_lookups();
     BoundQuery bound = binder.bind_select(*s.select);
     if (s.columns.size() > bound.names.size()) {
         throw Error(sql_state::kSyntaxError, "CREATE VIEW specifies more column names than columns", s.target.position);
     }
-    if (!s.target.schema.empty() && !catalog.find_schema(s.target.schema)) {
+    std::string schema = creation_schema(s);
+    if (!catalog.find_schema(schema)) {
         throw Error(sql_state::kInvalidSchemaName, fmt::format("schema \"{}\" does not exist", s.target.schema), s.target.position);
     }
+    // A view that reads a temporary relation is temporary itself (SessionCatalog invariant 2).
+    if (catalog.temporary_lookups() != temporary_lookups) {
+        if (!s.target.schema.empty() && !SessionCatalog::is_temporary_schema(s.target.schema)) {
+            throw Error(sql_state::kInvalidTableDefinition,
+                        fmt::format("cannot create a view in schema \"{}\" that reads a temporary relation", s.target.schema),
+                        s.target.position);
+        }
+        schema = SessionCatalog::kTemporarySchema;
+    }
+    const bool temporary = SessionCatalog::is_temporary_schema(schema);
     auto view = std::make_shared<ViewEntry>();
-    view->schema = s.target.schema.empty() ? Catalog::kDefaultSchema : s.target.schema;
+    view->schema = schema;
     view->name = s.target.name;
     view->sql = s.text;  // the whole CREATE VIEW; re-parsed when the view is used
     view->column_aliases = s.columns;
     catalog.create_view(view, s.or_replace);
+    if (!temporary) record_schema_change(s.text);
     return tag("CREATE VIEW");
 }
 
 namespace {
 
-// Views that read `name` (directly), found by parsing each view's definition.
-std::vector<std::shared_ptr<ViewEntry>> dependent_views(Catalog& catalog, const std::string& name) {
+// Views that read `name` (directly), found by parsing each view's definition. Only temporary views can read a
+// temporary relation (SessionCatalog invariant 2).
+std::vector<std::shared_ptr<ViewEntry>> dependent_views(SessionCatalog& catalog, const std::string& name, bool temporary) {
     std::vector<std::shared_ptr<ViewEntry>> out;
     for (const auto& view : catalog.all_views()) {
         if (view->name == name) continue;
+        if (temporary && !SessionCatalog::is_temporary_schema(view->schema)) continue;
         auto statements = parse_sql(view->sql);
         std::vector<std::string> names;
         if (!statements.empty() && statements[0]->select) collect_relation_names(*statements[0]->select, names);
@@ -308,15 +341,15 @@ std::vector<std::shared_ptr<ViewEntry>> dependent_views(Catalog& catalog, const 
     return out;
 }
 
-void drop_dependents(Catalog& catalog, const std::string& kind, const std::string& name, bool cascade) {
-    auto dependents = dependent_views(catalog, name);
+void drop_dependents(SessionCatalog& catalog, const std::string& kind, const std::string& name, bool temporary, bool cascade) {
+    auto dependents = dependent_views(catalog, name, temporary);
     if (dependents.empty()) return;
     if (!cascade) {
         throw Error(sql_state::kDependentObjectsStillExist,
                     fmt::format("cannot drop {} {} because other objects depend on it (view {})", kind, name, dependents[0]->name));
     }
     for (const auto& v : dependents) {
-        drop_dependents(catalog, "view", v->name, true);
+        drop_dependents(catalog, "view", v->name, SessionCatalog::is_temporary_schema(v->schema), true);
         catalog.drop_view(v->schema, v->name, true);
     }
 }
@@ -324,12 +357,21 @@ void drop_dependents(Catalog& catalog, const std::string& kind, const std::strin
 }  // namespace
 
 QueryResult Connection::execute_drop(const Statement& s) {
-    Catalog& catalog = database_.catalog();
+    SessionCatalog& catalog = catalog_;
     for (const auto& t : s.targets) {
         if (s.object_type != "schema") {
+            // The log gets one DROP per permanent relation dropped (named in full), none for temporary ones.
+            bool temporary = &catalog.catalog_of(t.schema, t.name) != &catalog.shared();
             bool exists = s.object_type == "table" ? catalog.find_table(t.schema, t.name) != nullptr
                                                    : catalog.find_view(t.schema, t.name) != nullptr;
-            if (exists) drop_dependents(catalog, s.object_type, t.name, s.cascade);
+            if (exists) drop_dependents(catalog, s.object_type, t.name, temporary, s.cascade);
+            if (exists && !temporary) {
+                record_schema_change(fmt::format("DROP {} {}.{}{}", s.object_type == "table" ? "TABLE" : "VIEW",
+                                                 quote_identifier(t.schema.empty() ? Catalog::kDefaultSchema : t.schema),
+                                                 quote_identifier(t.name), s.cascade ? " CASCADE" : ""));
+            }
+        } else {
+            record_schema_change(fmt::format("DROP SCHEMA IF EXISTS {}{}", quote_identifier(t.name), s.cascade ? " CASCADE" : ""));
         }
         if (s.object_type == "table") {
             if (auto table = catalog.find_table(t.schema, t.name)) require_no_pending_writers(*table, "DROP TABLE");
@@ -346,13 +388,14 @@ QueryResult Connection::execute_drop(const Statement& s) {
 }
 
 QueryResult Connection::execute_alter(const Statement& s) {
-    Catalog& catalog = database_.catalog();
+    SessionCatalog& catalog = catalog_;
     auto table = catalog.find_table(s.target.schema, s.target.name);
     if (!table) {
         if (s.if_exists) return tag("ALTER TABLE");
         throw Error(sql_state::kUndefinedTable, fmt::format("relation \"{}\" does not exist", s.target.name), s.target.position);
     }
     require_no_pending_writers(*table, "ALTER TABLE");
+    if (!catalog.is_temporary(*table)) record_schema_change(s.text);
     if (s.kind == StatementKind::kRenameTable) {
         catalog.rename_table(s.target.schema, s.target.name, s.new_name);
         return tag("ALTER TABLE");

@@ -43,7 +43,7 @@ void check_lengths(const Vector& v, idx_t count, const LogicalType& type, const 
 
 // Evaluates the table's CHECK constraints on rows in table column order; a row fails when a condition is false
 // (NULL passes, as in PostgreSQL).
-void check_constraints(Catalog& catalog, const TableEntry& table, const std::vector<std::unique_ptr<DataChunk>>& chunks) {
+void check_constraints(SessionCatalog& catalog, const TableEntry& table, const std::vector<std::unique_ptr<DataChunk>>& chunks) {
     if (table.checks.empty()) return;
     std::vector<std::string> names;
     std::vector<LogicalType> types;
@@ -89,7 +89,7 @@ idx_t Connection::append_rows(TableEntry& table, const std::vector<idx_t>& colum
 }
 
 void Connection::append_converted(TableEntry& table, const std::vector<std::unique_ptr<DataChunk>>& converted) {
-    check_constraints(database_.catalog(), table, converted);
+    check_constraints(catalog_, table, converted);
     // The rows wait in the transaction's local storage until commit (which checks unique keys again).
     LocalTableStorage& local = transaction().local_storage(table.storage);
     for (auto& c : converted) local.append(*c, transaction().view());
@@ -102,7 +102,7 @@ std::vector<std::unique_ptr<DataChunk>> Connection::convert_rows(TableEntry& tab
     std::vector<Value> defaults(defs.size());
     std::vector<bool> given(defs.size(), false);
     for (idx_t c : columns) given[c] = true;
-    Binder binder(database_.catalog());
+    Binder binder(catalog_);
     for (idx_t c = 0; c < defs.size(); c++) {
         if (given[c] || defs[c].default_sql.empty()) {
             defaults[c] = Value(defs[c].type);
@@ -173,7 +173,7 @@ std::vector<std::unique_ptr<DataChunk>> Connection::convert_rows(TableEntry& tab
 }
 
 QueryResult Connection::execute_insert(const Statement& s) {
-    Catalog& catalog = database_.catalog();
+    SessionCatalog& catalog = catalog_;
     auto table = catalog.find_table(s.target.schema, s.target.name);
     if (!table) {
         std::string shown = s.target.schema.empty() ? s.target.name : s.target.schema + "." + s.target.name;

@@ -45,7 +45,7 @@ QueryResult Connection::execute_merge(const Statement& s) {
         }
         clause_columns.push_back(std::move(columns));
     }
-    Binder binder(database_.catalog());
+    Binder binder(catalog_);
     BoundQuery bound = binder.bind_select(*s.select);
     // The select's targets are [ctid, target.*, clause columns...]: the star expands to every table column.
     auto result_column = [&](size_t target) { return target + column_count - 1; };

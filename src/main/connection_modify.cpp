@@ -28,7 +28,7 @@ void check_assignment_type(const BoundQuery& bound, idx_t result_column, const P
 }
 
 std::shared_ptr<TableEntry> Connection::writable_table(const QualifiedName& name) {
-    Catalog& catalog = database_.catalog();
+    SessionCatalog& catalog = catalog_;
     auto table = catalog.find_table(name.schema, name.name);
     if (table) return table;
     std::string shown = name.schema.empty() ? name.name : name.schema + "." + name.name;
@@ -55,7 +55,7 @@ QueryResult Connection::execute_update(const Statement& s) {
         }
         set_columns.push_back(*idx);
     }
-    Binder binder(database_.catalog());
+    Binder binder(catalog_);
     BoundQuery bound = binder.bind_select(*s.select);
     BASALT_ASSERT(bound.types.size() == 1 + column_count + set_columns.size(), "UPDATE query has an unexpected shape");
     for (size_t k = 0; k < set_columns.size(); k++) {
@@ -114,7 +114,7 @@ QueryResult Connection::execute_update(const Statement& s) {
 QueryResult Connection::execute_delete(const Statement& s) {
     auto table = writable_table(s.target);
     const idx_t column_count = table->columns.size();
-    Binder binder(database_.catalog());
+    Binder binder(catalog_);
     BoundQuery bound = binder.bind_select(*s.select);
     std::vector<std::string> names(bound.names.begin() + static_cast<std::ptrdiff_t>(1 + column_count), bound.names.end());
     std::vector<LogicalType> types(bound.types.begin() + static_cast<std::ptrdiff_t>(1 + column_count), bound.types.end());
@@ -151,7 +151,7 @@ QueryResult Connection::execute_truncate(const Statement& s) {
         auto table = writable_table(t);
         std::string sql = "SELECT ctid FROM " + quote_identifier(table->schema) + "." + quote_identifier(table->name);
         auto statements = parse_sql(sql);
-        Binder binder(database_.catalog());
+        Binder binder(catalog_);
         QueryResult rows = run_query(binder.bind_select(*statements[0]->select));
         Transaction& txn = transaction();
         for (auto& chunk : rows.chunks) {

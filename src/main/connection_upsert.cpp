@@ -134,7 +134,7 @@ idx_t Connection::insert_on_conflict(const Statement& s, TableEntry& table, std:
 
     if (update && !targets.empty()) {
         // SET values and the WHERE condition over [existing row..., excluded row...].
-        Binder binder(database_.catalog());
+        Binder binder(catalog_);
         binder.add_row_table(0, s.target_alias.empty() ? table.name : s.target_alias, names, types);
         binder.add_row_table(1, "excluded", names, types);
         std::vector<ColumnBinding> bindings;

@@ -230,12 +230,19 @@ void Database::refuse_commits(const std::string& reason) {
 
 uint64_t Database::log_commit(const Transaction& transaction, txn_t commit_id) {
     if (!log_) return 0;
+    // Temporary tables stay out of the log; a commit that changed only them writes nothing, but waits for the
+    // records before it (publishing its id makes every earlier commit visible, and they must be durable first).
+    size_t inserted = 0, deleted = 0;
+    for (const auto& [raw, local] : transaction.local_storages()) inserted += !raw->temporary();
+    for (const auto& [raw, entry] : transaction.deletes()) deleted += !raw->temporary();
+    if (inserted == 0 && deleted == 0) return log_->size();
     BinaryWriter out;
     out.write<uint8_t>(static_cast<uint8_t>(RecordType::kCommit));
     out.write_varint(commit_id);
     out.write<int64_t>(transactions_.commit_time(commit_id).value_or(0));
-    out.write_varint(transaction.local_storages().size());
+    out.write_varint(inserted);
     for (const auto& [raw, local] : transaction.local_storages()) {
+        if (raw->temporary()) continue;
         auto table = table_of(catalog_, raw);
         BASALT_ASSERT(table, "a committing transaction wrote to a table the catalog does not have");
         out.write_string(table->schema);
@@ -243,8 +250,9 @@ uint64_t Database::log_commit(const Transaction& transaction, txn_t commit_id) {
         out.write_varint(local->chunk_count());
         for (idx_t c = 0; c < local->chunk_count(); c++) serialize_chunk(out, local->chunk(c));
     }
-    out.write_varint(transaction.deletes().size());
+    out.write_varint(deleted);
     for (const auto& [raw, entry] : transaction.deletes()) {
+        if (raw->temporary()) continue;
         auto table = table_of(catalog_, raw);
         BASALT_ASSERT(table, "a committing transaction deleted from a table the catalog does not have");
         out.write_string(table->schema);

@@ -69,7 +69,8 @@ void Database::compact_tables(bool vacuum) {
                 types.push_back(t->columns[c].type);
                 bindings.push_back({0, static_cast<uint32_t>(c)});
             }
-            Binder binder(catalog_);
+            SessionCatalog catalog(catalog_);
+            Binder binder(catalog);
             ExprPtr bound = binder.bind_row_expression(*parse_expression(t->partition_sql), 0, t->name, names, types, "partition keys");
             auto expression = std::shared_ptr<Expression>(resolve_column_bindings(*bound, bindings).release());
             options.partition_key = [expression](const DataChunk& rows, Vector& keys) {

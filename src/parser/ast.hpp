@@ -269,6 +269,7 @@ struct Statement {
     bool if_not_exists = false;
     bool if_exists = false;
     bool or_replace = false;
+    bool temporary = false;  // CREATE TEMP TABLE / VIEW
     bool cascade = false;
     std::string object_type;  // DROP: "table", "view", "schema"
     std::vector<AlterCommand> alter_commands;

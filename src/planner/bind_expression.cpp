@@ -10,7 +10,7 @@
 
 namespace basalt {
 
-Binder::Binder(Catalog& catalog, Binder* parent, Binder* cte_parent)
+Binder::Binder(SessionCatalog& catalog, Binder* parent, Binder* cte_parent)
     : catalog_(catalog), parent_(parent), cte_parent_(cte_parent ? cte_parent : parent) {
     shared_ = parent ? parent->shared_ : std::make_shared<BinderShared>();
 }

@@ -248,7 +248,7 @@ LogicalPtr Binder::bind_subquery_ref(const TableRef& ref) {
 namespace {
 
 // Catalog listings as constant rows: basalt_tables(), basalt_columns('t'), basalt_functions().
-bool catalog_listing(Catalog& catalog, const TableRef& ref, const std::vector<Value>& args, std::vector<std::string>& names,
+bool catalog_listing(SessionCatalog& catalog, const TableRef& ref, const std::vector<Value>& args, std::vector<std::string>& names,
                      std::vector<LogicalType>& types, std::vector<std::vector<Value>>& rows) {
     auto text = LogicalType::varchar();
     if (ref.name == "basalt_tables") {
@@ -304,10 +304,8 @@ bool catalog_listing(Catalog& catalog, const TableRef& ref, const std::vector<Va
         // Every snapshot time travel can still name: its id (the commit) and when it was committed.
         names = {"snapshot_id", "committed_at"};
         types = {LogicalType::bigint(), LogicalType::timestamptz()};
-        if (catalog.list_snapshots) {
-            for (auto [id, micros] : catalog.list_snapshots()) {
-                rows.push_back({Value::bigint(static_cast<int64_t>(id)), Value::timestamptz(micros)});
-            }
+        for (auto [id, micros] : catalog.snapshots()) {
+            rows.push_back({Value::bigint(static_cast<int64_t>(id)), Value::timestamptz(micros)});
         }
         return true;
     }

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "catalog/catalog.hpp"
+#include "catalog/session_catalog.hpp"
 #include "parser/ast.hpp"
 #include "planner/bind_context.hpp"
 #include "planner/logical_operator.hpp"
@@ -61,7 +61,7 @@ enum class ClauseKind { kWhere, kSelect, kHaving, kGroupBy, kOrderBy, kJoinCondi
 
 class Binder {
 public:
-    Binder(Catalog& catalog, Binder* parent = nullptr, Binder* cte_parent = nullptr);
+    Binder(SessionCatalog& catalog, Binder* parent = nullptr, Binder* cte_parent = nullptr);
 
     BoundQuery bind_select(const SelectStmt& stmt);
     // Binds a standalone expression without FROM (defaults, VALUES in INSERT).
@@ -77,7 +77,7 @@ public:
     ExprPtr bind_row_expression(const ParsedExpr& expr, uint32_t table_index, const std::string& table_name,
                                 const std::vector<std::string>& names, const std::vector<LogicalType>& types,
                                 const char* what);
-    Catalog& catalog() { return catalog_; }
+    SessionCatalog& catalog() { return catalog_; }
 
     // ---- used by the bind_*.cpp files ----
     uint32_t new_table_index() { return shared_->next_table_index++; }
@@ -128,7 +128,7 @@ private:
                                       LogicalAggregate& aggregate);
     std::map<ColumnBinding, ExprPtr> subquery_replacements_;
 
-    Catalog& catalog_;
+    SessionCatalog& catalog_;
     Binder* parent_;
     Binder* cte_parent_;  // where CTE names are looked up next (set-operation branches see their parent's CTEs)
     std::shared_ptr<BinderShared> shared_;

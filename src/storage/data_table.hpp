@@ -55,6 +55,9 @@ public:
     explicit DataTable(std::vector<LogicalType> types);
 
     const std::vector<LogicalType>& types() const { return types_; }
+    // A session's temporary table: its commits are never written to the log, nor its rows to column files.
+    void mark_temporary() { temporary_ = true; }
+    bool temporary() const { return temporary_; }
     // Every row ever committed, deleted ones included (the row id space).
     idx_t physical_row_count() const;
     // Rows not deleted by a committed transaction: the optimizer's row count.
@@ -188,7 +191,8 @@ private:
     std::vector<ColumnStatistics> statistics_;
     std::vector<RowGroup> row_groups_;
     std::vector<std::unique_ptr<UniqueIndex>> indexes_;
-    bool indexes_ready_ = false;  // indexes_ hold every committed key (appends keep them current)
+    bool indexes_ready_ = false;
+    bool temporary_ = false;  // indexes_ hold every committed key (appends keep them current)
     idx_t row_count_ = 0;
     idx_t deleted_count_ = 0;
     std::atomic<int> pending_writers_{0};

@@ -47,7 +47,7 @@ QueryResult execute_call(Connection& connection, const Statement& s) {
     options.null_string = "\x01";  // no NULLs in generated data
     for (TpchTable t : {TpchTable::kRegion, TpchTable::kNation, TpchTable::kSupplier, TpchTable::kCustomer, TpchTable::kPart,
                         TpchTable::kPartSupp, TpchTable::kOrders, TpchTable::kLineitem}) {
-        auto table = connection.database().catalog().find_table("", tpch_table_name(t));
+        auto table = connection.catalog().find_table("", tpch_table_name(t));
         std::vector<idx_t> columns;
         for (idx_t i = 0; i < table->columns.size(); i++) columns.push_back(i);
         std::string text;

@@ -1,0 +1,54 @@
+// The catalog as one session sees it: the session's temporary tables and views (schema pg_temp), then the
+// database's catalog. As in PostgreSQL, an unqualified name finds a temporary relation before a permanent one
+// of the same name, and pg_temp.name names only the temporary one.
+//   (1) Temporary objects belong to the session: no other session sees them, they are never written to the log
+//       or to column files (their DataTable is marked temporary), and they go when the session ends.
+//   (2) A permanent view never reads a temporary relation (it could not be recreated from the log after the
+//       session ends); CREATE VIEW makes such a view temporary, as PostgreSQL does (reads_temporary tells).
+#pragma once
+
+#include "catalog/catalog.hpp"
+
+namespace basalt {
+
+class SessionCatalog {
+public:
+    static constexpr const char* kTemporarySchema = "pg_temp";
+
+    explicit SessionCatalog(Catalog& shared);
+
+    Catalog& shared() { return shared_; }
+    static bool is_temporary_schema(const std::string& schema) { return schema == kTemporarySchema; }
+    bool is_temporary(const TableEntry& table) const { return is_temporary_schema(table.schema); }
+
+    // schema empty: temporary first, then the default schema.
+    SchemaEntry* find_schema(const std::string& name);
+    std::shared_ptr<TableEntry> find_table(const std::string& schema, const std::string& name);
+    std::shared_ptr<ViewEntry> find_view(const std::string& schema, const std::string& name);
+    // Where a relation (table or view) of that name lives: the temporary catalog or the shared one.
+    Catalog& catalog_of(const std::string& schema, const std::string& name);
+
+    // Routed by the entry's schema (pg_temp: the session's).
+    void create_table(std::shared_ptr<TableEntry> table, bool if_not_exists);
+    void create_view(std::shared_ptr<ViewEntry> view, bool or_replace);
+    void drop_table(const std::string& schema, const std::string& name, bool if_exists);
+    void drop_view(const std::string& schema, const std::string& name, bool if_exists);
+    void rename_table(const std::string& schema, const std::string& name, const std::string& new_name);
+    // CREATE / DROP SCHEMA: the shared catalog's (names starting with pg_ are reserved: 42939).
+    void create_schema(const std::string& name, bool if_not_exists);
+    void drop_schema(const std::string& name, bool if_exists, bool cascade);
+
+    std::vector<std::shared_ptr<TableEntry>> all_tables();
+    std::vector<std::shared_ptr<ViewEntry>> all_views();
+    std::vector<std::pair<uint64_t, int64_t>> snapshots() const;
+
+    // How many lookups have found a temporary relation so far (invariant 2: compare before and after binding).
+    uint64_t temporary_lookups() const { return temporary_lookups_; }
+
+private:
+    Catalog& shared_;
+    Catalog temporary_{kTemporarySchema};
+    uint64_t temporary_lookups_ = 0;
+};
+
+}  // namespace basalt
