@@ -1,16 +1,32 @@
-// Schemas, tables and views by name. Names are stored as the parser gives them (unquoted identifiers are
-// already lower-cased by PostgreSQL's grammar). The default schema is "public", as in PostgreSQL.
-//   (1) The catalog is changed only by DDL, which the Connection runs alone (no concurrent readers yet).
+// Schemas, tables and views by name, with their versions. Names are stored as the parser gives them
+// (unquoted identifiers are already lower-cased by PostgreSQL's grammar). The default schema is "public", as in
+// PostgreSQL.
+//   (1) Every change (CREATE, DROP, ALTER) adds a version of the entry, stamped like a row version: with the
+//       changing transaction's id until it commits, with its commit id from then on (Transaction invariant 3).
+//       A reader sees the newest version its TransactionView sees; without a view, the newest committed one (the
+//       checkpoint's view). So DDL is transactional: ROLLBACK removes the transaction's versions, and other
+//       sessions see a change only once it is committed and in their snapshot.
+//   (2) A change is made only on the newest version of an entry: when another transaction's uncommitted change
+//       or a change committed after the writer's snapshot is in the way, the writer gets 40001.
+//   (3) A changed table entry is a copy sharing the same DataTable; a DROP or ALTER of a table stamps its
+//       DataTable (schema_change), so no transaction writes rows through a definition it should not see
+//       (Transaction invariant 4).
+//   (4) Versions no running transaction can see are dropped by prune().
+//   (5) Lookups and changes take the catalog's own lock; entries are handed out as shared pointers and never
+//       changed after they are published, except by ALTERs that rewrite storage in place (see
+//       Catalog::alter_in_place), which run alone.
 #pragma once
 
 #include <functional>
 #include <map>
 #include <memory>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
 #include "storage/data_table.hpp"
+#include "storage/transaction.hpp"
 #include "types/logical_type.hpp"
 
 namespace basalt {
@@ -60,8 +76,15 @@ struct ViewEntry {
 
 struct SchemaEntry {
     std::string name;
-    std::map<std::string, std::shared_ptr<TableEntry>> tables;
-    std::map<std::string, std::shared_ptr<ViewEntry>> views;
+};
+
+// Who makes a catalog change: a transaction (the change is pending until it commits), or the replay of a
+// checkpoint or log record while the database opens (the change is committed at once, stamped `stamp`).
+struct CatalogWriter {
+    Transaction* transaction = nullptr;
+    txn_t stamp = 0;
+
+    const TransactionView* view() const { return transaction ? &transaction->view() : nullptr; }
 };
 
 class Catalog {
@@ -70,29 +93,80 @@ public:
     // default_schema: the schema an empty schema name means ("pg_temp" for a session's temporary objects).
     explicit Catalog(std::string default_schema = kDefaultSchema);
 
-    SchemaEntry* find_schema(const std::string& name);
-    void create_schema(const std::string& name, bool if_not_exists);
-    void drop_schema(const std::string& name, bool if_exists, bool cascade);
+    // Lookups (invariant 1; view null: the newest committed versions). schema empty means the default schema.
+    std::shared_ptr<SchemaEntry> find_schema(const std::string& name, const TransactionView* view = nullptr) const;
+    std::shared_ptr<TableEntry> find_table(const std::string& schema, const std::string& name, const TransactionView* view = nullptr) const;
+    std::shared_ptr<ViewEntry> find_view(const std::string& schema, const std::string& name, const TransactionView* view = nullptr) const;
+    // The table whose storage this is, as view sees it (nullptr when it sees none: dropped).
+    std::shared_ptr<TableEntry> find_table_by_storage(const DataTable* storage, const TransactionView* view = nullptr) const;
+    std::vector<std::shared_ptr<TableEntry>> all_tables(const TransactionView* view = nullptr) const;
+    std::vector<std::shared_ptr<ViewEntry>> all_views(const TransactionView* view = nullptr) const;
+    std::vector<std::string> schema_names(const TransactionView* view = nullptr) const;
 
-    // schema empty means the default schema. Throw 42P01/3F000 when missing unless noted.
-    std::shared_ptr<TableEntry> find_table(const std::string& schema, const std::string& name);
-    std::shared_ptr<ViewEntry> find_view(const std::string& schema, const std::string& name);
-    void create_table(std::shared_ptr<TableEntry> table, bool if_not_exists);
-    void create_view(std::shared_ptr<ViewEntry> view, bool or_replace);
-    void drop_table(const std::string& schema, const std::string& name, bool if_exists);
-    void drop_view(const std::string& schema, const std::string& name, bool if_exists);
-    void rename_table(const std::string& schema, const std::string& name, const std::string& new_name);
-    std::vector<std::shared_ptr<TableEntry>> all_tables();
-    std::vector<std::string> schema_names() const;
+    // Changes (invariants 1-3). Errors: 42P06/42P07 (exists), 3F000/42P01 (missing), 42809 (wrong kind),
+    // 2BP01 (schema not empty), 40001 (invariant 2).
+    void create_schema(const std::string& name, bool if_not_exists, const CatalogWriter& writer);
+    void drop_schema(const std::string& name, bool if_exists, bool cascade, const CatalogWriter& writer);
+    void create_table(std::shared_ptr<TableEntry> table, bool if_not_exists, const CatalogWriter& writer);
+    void create_view(std::shared_ptr<ViewEntry> view, bool or_replace, const CatalogWriter& writer);
+    void drop_table(const std::string& schema, const std::string& name, bool if_exists, const CatalogWriter& writer);
+    void drop_view(const std::string& schema, const std::string& name, bool if_exists, const CatalogWriter& writer);
+    // ALTER TABLE: `changed` (a copy of the entry found as schema.name, with the change made, possibly a new
+    // name) becomes its newest version.
+    void replace_table(const std::string& schema, const std::string& name, std::shared_ptr<TableEntry> changed,
+                       const CatalogWriter& writer);
+    // An ALTER that rewrites storage in place (add, drop or widen a column) changes the committed entry
+    // itself: it needs a table with one version that no transaction but the writer has changed (else 55006).
+    // Returns the entry to change.
+    std::shared_ptr<TableEntry> alter_in_place(const std::string& schema, const std::string& name, const CatalogWriter& writer);
+
+    // Invariant 4: drops versions that no snapshot at or after `oldest` reads.
+    void prune(txn_t oldest);
+    // Back to an empty catalog (a read-only open starting over).
+    void clear();
+
     // The database's snapshots (commit id, commit time in microseconds) for basalt_snapshots(); set by the
     // Database that owns the catalog.
     std::function<std::vector<std::pair<uint64_t, int64_t>>()> list_snapshots;
-    std::vector<std::shared_ptr<ViewEntry>> all_views();
 
 private:
-    SchemaEntry& schema_or_throw(const std::string& name);
+    // A table or a view (both null: the name was dropped).
+    struct Relation {
+        std::shared_ptr<TableEntry> table;
+        std::shared_ptr<ViewEntry> view;
+        bool exists() const { return table || view; }
+    };
+    template <class T>
+    struct Version {
+        txn_t stamp;
+        T value;
+    };
+    using RelationKey = std::pair<std::string, std::string>;
+    using RelationVersions = std::vector<Version<Relation>>;
+    using SchemaVersions = std::vector<Version<std::shared_ptr<SchemaEntry>>>;
+
+    std::string schema_name(const std::string& name) const { return name.empty() ? default_schema_ : name; }
+    template <class T>
+    static const Version<T>* visible(const std::vector<Version<T>>& versions, const TransactionView* view);
+    const Relation* visible_relation(const RelationKey& key, const TransactionView* view) const;
+    std::shared_ptr<SchemaEntry> visible_schema(const std::string& name, const TransactionView* view) const;
+    // Invariant 2 for one entry's versions (what names it, for the error).
+    template <class T>
+    static void check_writable(const std::vector<Version<T>>& versions, const CatalogWriter& writer, const std::string& what);
+    // Adds a version (and, for a transaction, the pending change that stamps or removes it).
+    template <class Key, class T>
+    void push_version(std::map<Key, std::vector<Version<T>>>& versions, const Key& key, T value, const CatalogWriter& writer);
+    void push_relation(const RelationKey& key, Relation relation, const CatalogWriter& writer);
+    void push_schema(const std::string& name, std::shared_ptr<SchemaEntry> schema, const CatalogWriter& writer);
+    // Invariant 3: stamps storage as changed by the writer (undone with it).
+    static void stamp_storage(const std::shared_ptr<DataTable>& storage, const CatalogWriter& writer);
+    void drop_relation_locked(const RelationKey& key, const Relation& current, const CatalogWriter& writer);
+    std::shared_ptr<SchemaEntry> schema_for_create(const std::string& name, const CatalogWriter& writer) const;
+
     std::string default_schema_;
-    std::map<std::string, SchemaEntry> schemas_;
+    mutable std::shared_mutex mutex_;
+    std::map<std::string, SchemaVersions> schemas_;
+    std::map<RelationKey, RelationVersions> relations_;
 };
 
 }  // namespace basalt

@@ -15,7 +15,8 @@
 
 namespace basalt {
 
-Connection::Connection(Database& database) : database_(database), catalog_(database.catalog()) {}
+Connection::Connection(Database& database)
+    : database_(database), catalog_(database.catalog(), [this]() -> Transaction& { return transaction(); }) {}
 
 std::vector<QueryResult> Connection::query_all(const std::string& sql) {
     auto statements = parse_sql(sql);
@@ -49,6 +50,7 @@ QueryResult Connection::run_query(BoundQuery bound) {
 
 namespace {
 
+// Statements that run alone (the statement lock held exclusively).
 bool is_schema_change(StatementKind kind) {
     switch (kind) {
         case StatementKind::kCreateTable:
@@ -88,6 +90,15 @@ struct NestingGuard {
 
 }  // namespace
 
+void Connection::commit_transaction() {
+    auto finished = std::move(transaction_);
+    bool schema_changed = finished->changes_schema();
+    database_.transactions().commit(*finished);
+    finished.reset();
+    if (schema_changed) catalog_.prune(database_.transactions().oldest_active_snapshot());
+    database_.request_checkpoint_if_needed();
+}
+
 Transaction& Connection::transaction() {
     if (!transaction_) {
         transaction_ = database_.transactions().begin();
@@ -108,7 +119,8 @@ QueryResult Connection::execute(const Statement& s) {
         throw Error(sql_state::kReadOnlySqlTransaction, fmt::format("cannot execute {} in a database opened read-only", statement_name(s.kind)),
                     s.position);
     }
-    if (schema_change && explicit_transaction_) {
+    bool runs_outside_blocks = s.kind == StatementKind::kCheckpoint || s.kind == StatementKind::kVacuum || s.kind == StatementKind::kCall;
+    if (runs_outside_blocks && explicit_transaction_) {
         transaction_failed_ = true;
         throw Error(sql_state::kActiveSqlTransaction,
                     fmt::format("{} cannot run inside a transaction block", statement_name(s.kind)), s.position);
@@ -122,16 +134,25 @@ QueryResult Connection::execute(const Statement& s) {
     }
     NestingGuard guard(nesting_);
     if (!explicit_transaction_) set_statement_time(current_time_micros());
+    in_place_alter_ = false;
     try {
         transaction();
         QueryResult result = dispatch(s);
-        if (!explicit_transaction_) {
-            auto finished = std::move(transaction_);
-            database_.transactions().commit(*finished);
-            database_.request_checkpoint_if_needed();
-        }
+        if (!explicit_transaction_) commit_transaction();
         return result;
     } catch (...) {
+        // An ALTER that rewrote storage in place cannot be undone: if its commit failed, the log does not hold
+        // it, and no later commit may be logged against the changed table.
+        if (in_place_alter_ && !explicit_transaction_) {
+            std::string why = "unknown error";
+            try {
+                throw;
+            } catch (const std::exception& e) {
+                why = e.what();
+            } catch (...) {
+            }
+            database_.refuse_commits(fmt::format("the schema change \"{}\" is in effect but not in the log ({})", s.text, why));
+        }
         if (explicit_transaction_) {
             transaction_failed_ = true;
         } else if (transaction_) {
@@ -240,62 +261,32 @@ QueryResult Connection::execute_transaction_control(const Statement& s) {
     }
     if (finished) {
         std::shared_lock<std::shared_mutex> shared(database_.statement_lock());
-        database_.transactions().commit(*finished);  // 40001 here rolls back and ends the block
+        transaction_ = std::move(finished);
+        commit_transaction();  // 40001 here rolls back and ends the block
     }
-    database_.request_checkpoint_if_needed();
     r.command_tag = "COMMIT";
     return r;
 }
 
-void Connection::record_schema_change(std::string sql) { schema_log_.push_back(std::move(sql)); }
+void Connection::record_schema_change(std::string sql) {
+    if (!catalog_.replaying()) transaction().log_schema_change(std::move(sql));
+}
+
+void Connection::replay_schema_change(const std::string& sql, txn_t stamp) {
+    catalog_.set_replay_stamp(stamp);
+    try {
+        query(sql);
+    } catch (...) {
+        catalog_.set_replay_stamp(std::nullopt);
+        throw;
+    }
+    catalog_.set_replay_stamp(std::nullopt);
+}
 
 QueryResult Connection::dispatch(const Statement& s) {
-    // Schema changes go to the log as SQL text after they are made in memory: what the execute function
-    // records (nothing for temporary objects; CREATE TABLE AS logs its definition, and its rows with its commit;
-    // CALL logs the statements and rows it produces). Statements nested in this one (CALL, COPY) log their own,
-    // so this one takes only what was recorded after `mark`.
-    Catalog& catalog = catalog_.shared();
-    const std::string schema = s.target.schema.empty() ? Catalog::kDefaultSchema : s.target.schema;
-    bool created = false;
-    switch (s.kind) {
-        case StatementKind::kCreateTable:
-        case StatementKind::kCreateView:
-        case StatementKind::kCreateSchema: {
-            created = s.kind == StatementKind::kCreateSchema ? !catalog.find_schema(s.target.name)
-                      : s.kind == StatementKind::kCreateTable ? !catalog.find_table(schema, s.target.name)
-                                                              : !catalog.find_view(schema, s.target.name);
-            break;
-        }
-        default: break;
-    }
-    size_t mark = schema_log_.size();
-    QueryResult result;
-    try {
-        result = dispatch_kind(s);
-    } catch (...) {
-        schema_log_.resize(mark);
-        throw;
-    }
-    std::vector<std::string> changes(schema_log_.begin() + static_cast<std::ptrdiff_t>(mark), schema_log_.end());
-    schema_log_.resize(mark);
-    try {
-        for (const auto& sql : changes) database_.log_schema_change(sql);
-    } catch (const Error& e) {
-        // A change the log does not hold must not stay: a new object is taken back out. Other changes cannot
-        // be undone yet (DDL is not transactional): the log then refuses commits until a checkpoint has
-        // recorded the catalog as it is in memory.
-        if (created && s.kind == StatementKind::kCreateTable) {
-            catalog.drop_table(schema, s.target.name, true);
-        } else if (created && s.kind == StatementKind::kCreateView) {
-            catalog.drop_view(schema, s.target.name, true);
-        } else if (created && s.kind == StatementKind::kCreateSchema) {
-            catalog.drop_schema(s.target.name, true, false);
-        } else {
-            database_.refuse_commits(fmt::format("the schema change \"{}\" is in effect but not in the log ({})", changes.front(), e.what()));
-        }
-        throw;
-    }
-    return result;
+    // Schema changes are made in this transaction's catalog versions; the log gets them as SQL text with its
+    // commit (record_schema_change), so a rolled-back or failed change leaves no trace anywhere.
+    return dispatch_kind(s);
 }
 
 QueryResult Connection::dispatch_kind(const Statement& s) {

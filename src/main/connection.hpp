@@ -4,7 +4,9 @@
 //   (2) Outside BEGIN ... COMMIT every statement is its own transaction. Inside a block the transaction starts
 //       at the first statement (its snapshot is taken then, as in PostgreSQL); after an error the block only
 //       accepts ROLLBACK (or COMMIT, which rolls back), as in PostgreSQL (25P02).
-//   (3) Schema changes (CREATE, DROP, ALTER, CALL) commit on their own and are refused inside a block (25001).
+//   (3) Schema changes (CREATE, DROP, ALTER) are transactional (catalog/catalog.hpp) and run inside blocks, except
+//       ALTERs that rewrite storage (add, drop or retype a column); those, CALL, CHECKPOINT and VACUUM commit
+//       on their own and are refused inside a block (25001). Every schema change runs alone.
 #pragma once
 
 #include <map>
@@ -56,6 +58,8 @@ public:
     void append_converted(TableEntry& table, const std::vector<std::unique_ptr<DataChunk>>& chunks);
     Transaction& transaction();
     bool in_transaction_block() const { return explicit_transaction_; }
+    // Opening a database: runs a schema change from a checkpoint or log record, committed at once with `stamp`.
+    void replay_schema_change(const std::string& sql, txn_t stamp);
 
 private:
     QueryResult dispatch(const Statement& s);
@@ -81,8 +85,10 @@ private:
     QueryResult execute_alter(const Statement& s);
     QueryResult execute_set(const Statement& s);
     QueryResult execute_show(const Statement& s);
-    // Schema changes of the running statement that the log must hold (SQL text to replay).
+    // A schema change of the running statement that the log must hold (SQL text to replay with its commit).
     void record_schema_change(std::string sql);
+    // Commits transaction_ (which ends), then drops catalog versions nobody reads any more.
+    void commit_transaction();
 
     Database& database_;
     SessionCatalog catalog_;
@@ -90,7 +96,7 @@ private:
     std::unique_ptr<Transaction> transaction_;
     bool explicit_transaction_ = false;
     bool transaction_failed_ = false;
-    std::vector<std::string> schema_log_;  // record_schema_change, taken by dispatch
+    bool in_place_alter_ = false;  // the running statement rewrote a table's storage (Connection::execute)
     int nesting_ = 0;  // > 0 while a statement runs statements of its own (CALL, COPY): they share its transaction
 };
 

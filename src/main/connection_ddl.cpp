@@ -15,10 +15,10 @@ namespace basalt {
 
 namespace {
 
-// Schema changes rewrite the table's storage in place; transactions holding uncommitted rows of the old
-// shape would commit into the new one, so they must finish first.
-void require_no_pending_writers(const TableEntry& table, const char* action) {
-    if (table.storage->pending_writers() > 0) {
+// Transactions holding uncommitted rows of a table must finish before another one drops or alters it: their rows
+// were made for the old definition (the writer's own rows are its business).
+void require_no_pending_writers(const TableEntry& table, Transaction& self, const char* action) {
+    if (table.storage->pending_writers() > (self.touches(table.storage.get()) ? 1 : 0)) {
         throw Error(sql_state::kObjectInUse,
                     fmt::format("cannot {} \"{}\" because it is being used by active transactions", action, table.name));
     }
@@ -280,12 +280,7 @@ QueryResult Connection::execute_create_table_as(const Statement& s) {
     for (idx_t i = 0; i < types.size(); i++) all.push_back(i);
     idx_t n = s.reset ? 0 : append_rows(*table, all, rows);
     catalog.create_table(table, false);
-    try {
-        if (!temporary) database_.log_schema_change(table_definition_sql(*table));
-    } catch (const Error&) {
-        catalog.drop_table(table->schema, table->name, true);  // the log does not hold it (its rows roll back)
-        throw;
-    }
+    if (!temporary) record_schema_change(table_definition_sql(*table));
     QueryResult r;
     r.command_tag = fmt::format("SELECT {}", n);
     return r;
@@ -374,7 +369,7 @@ QueryResult Connection::execute_drop(const Statement& s) {
             record_schema_change(fmt::format("DROP SCHEMA IF EXISTS {}{}", quote_identifier(t.name), s.cascade ? " CASCADE" : ""));
         }
         if (s.object_type == "table") {
-            if (auto table = catalog.find_table(t.schema, t.name)) require_no_pending_writers(*table, "DROP TABLE");
+            if (auto table = catalog.find_table(t.schema, t.name)) require_no_pending_writers(*table, transaction(), "DROP TABLE");
             catalog.drop_table(t.schema, t.name, s.if_exists);
         } else if (s.object_type == "view") {
             catalog.drop_view(t.schema, t.name, s.if_exists);
@@ -394,123 +389,180 @@ QueryResult Connection::execute_alter(const Statement& s) {
         if (s.if_exists) return tag("ALTER TABLE");
         throw Error(sql_state::kUndefinedTable, fmt::format("relation \"{}\" does not exist", s.target.name), s.target.position);
     }
-    require_no_pending_writers(*table, "ALTER TABLE");
+    require_no_pending_writers(*table, transaction(), "ALTER TABLE");
     if (!catalog.is_temporary(*table)) record_schema_change(s.text);
-    if (s.kind == StatementKind::kRenameTable) {
-        catalog.rename_table(s.target.schema, s.target.name, s.new_name);
-        return tag("ALTER TABLE");
-    }
-    if (s.kind == StatementKind::kRenameColumn) {
-        auto idx = table->find_column(s.old_name);
-        if (!idx) throw Error(sql_state::kUndefinedColumn, fmt::format("column \"{}\" does not exist", s.old_name), s.target.position);
-        if (table->find_column(s.new_name)) {
-            throw Error(sql_state::kDuplicateColumn, fmt::format("column \"{}\" of relation \"{}\" already exists", s.new_name, table->name));
-        }
-        table->columns[*idx].name = s.new_name;
-        return tag("ALTER TABLE");
-    }
-    Binder binder(catalog);
+    bool rewrites_storage = false;
     for (const auto& cmd : s.alter_commands) {
-        switch (cmd.kind) {
-            case AlterKind::kAddColumn: {
-                if (table->find_column(cmd.column.name)) {
-                    if (cmd.if_not_exists) continue;
-                    throw Error(sql_state::kDuplicateColumn,
-                                fmt::format("column \"{}\" of relation \"{}\" already exists", cmd.column.name, table->name));
-                }
-                ColumnDefinition def;
-                def.name = cmd.column.name;
-                def.type = binder.bind_type(cmd.column.type);
-                def.not_null = cmd.column.not_null;
-                def.default_sql = cmd.column.default_sql;
-                Value fill(def.type);
-                if (cmd.column.default_value) {
-                    ExprPtr e = binder.cast_to(binder.bind_constant_expression(*cmd.column.default_value), def.type);
-                    if (e->kind == ExpressionKind::kConstant) fill = e->value;
-                }
-                if (def.not_null && fill.is_null() && table->storage->live_row_count() > 0) {
-                    throw Error(sql_state::kNotNullViolation,
-                                fmt::format("column \"{}\" of relation \"{}\" contains null values", def.name, table->name));
-                }
-                table->storage->add_column(def.type, fill);
-                table->columns.push_back(def);
-                break;
+        rewrites_storage = rewrites_storage || cmd.kind == AlterKind::kAddColumn || cmd.kind == AlterKind::kDropColumn ||
+                           cmd.kind == AlterKind::kAlterType;
+    }
+    if (!rewrites_storage) {
+        // A new version of the entry (Catalog invariant 1): a copy with the change made.
+        auto changed = std::make_shared<TableEntry>(*table);
+        if (s.kind == StatementKind::kRenameTable) {
+            changed->name = s.new_name;
+        } else if (s.kind == StatementKind::kRenameColumn) {
+            auto idx = changed->find_column(s.old_name);
+            if (!idx) throw Error(sql_state::kUndefinedColumn, fmt::format("column \"{}\" does not exist", s.old_name), s.target.position);
+            if (changed->find_column(s.new_name)) {
+                throw Error(sql_state::kDuplicateColumn, fmt::format("column \"{}\" of relation \"{}\" already exists", s.new_name, table->name));
             }
-            case AlterKind::kDropColumn: {
-                auto idx = table->find_column(cmd.column_name);
-                if (!idx) {
-                    if (cmd.if_exists) continue;
-                    throw Error(sql_state::kUndefinedColumn,
-                                fmt::format("column \"{}\" of relation \"{}\" does not exist", cmd.column_name, table->name));
-                }
-                if (table->columns.size() == 1) {
-                    throw Error(sql_state::kFeatureNotSupported, "cannot drop the only column of a table");
-                }
-                table->storage->drop_column(*idx);
-                table->columns.erase(table->columns.begin() + static_cast<std::ptrdiff_t>(*idx));
-                // Constraints on the dropped column go with it, as in PostgreSQL.
-                std::vector<UniqueConstraint> kept;
-                for (auto& key : table->unique_constraints) {
-                    bool uses = false;
-                    for (auto& k : key.columns) {
-                        if (k == *idx) uses = true;
-                        if (k > *idx) k--;
-                    }
-                    if (!uses) kept.push_back(key);
-                }
-                table->unique_constraints = kept;
-                std::vector<CheckConstraint> checks;
-                std::vector<std::string> names;
-                std::vector<LogicalType> types;
-                for (const auto& c : table->columns) {
-                    names.push_back(c.name);
-                    types.push_back(c.type);
-                }
-                for (auto& check : table->checks) {
-                    try {
-                        Binder check_binder(catalog);
-                        check_binder.bind_row_expression(*parse_expression(check.sql), 0, table->name, names, types, "check constraints");
-                        checks.push_back(check);
-                    } catch (const Error&) {
-                        // it read the dropped column
+            changed->columns[*idx].name = s.new_name;
+            for (auto& c : changed->cluster_by) {
+                if (c == s.old_name) c = s.new_name;
+            }
+            if (changed->ttl_column == s.old_name) changed->ttl_column = s.new_name;
+        } else {
+            for (const auto& cmd : s.alter_commands) {
+                auto idx = changed->find_column(cmd.column_name);
+                if (!idx) throw Error(sql_state::kUndefinedColumn, fmt::format("column \"{}\" does not exist", cmd.column_name));
+                auto& column = changed->columns[*idx];
+                if (cmd.kind == AlterKind::kSetNotNull && !column.not_null) {
+                    // Rows already there must satisfy it, as in PostgreSQL.
+                    std::string count = fmt::format("SELECT count(*) FROM {}.{} WHERE {} IS NULL", quote_identifier(table->schema),
+                                                    quote_identifier(table->name), quote_identifier(column.name));
+                    QueryResult nulls = query(count);
+                    if (nulls.chunks.empty() || nulls.chunks[0]->column(0).get_value(0).get_int64() > 0) {
+                        throw Error(sql_state::kNotNullViolation,
+                                    fmt::format("column \"{}\" of relation \"{}\" contains null values", column.name, table->name));
                     }
                 }
-                table->checks = checks;
-                break;
-            }
-            case AlterKind::kSetNotNull:
-            case AlterKind::kDropNotNull: {
-                auto idx = table->find_column(cmd.column_name);
-                if (!idx) throw Error(sql_state::kUndefinedColumn, fmt::format("column \"{}\" does not exist", cmd.column_name));
-                table->columns[*idx].not_null = cmd.kind == AlterKind::kSetNotNull;
-                break;
-            }
-            case AlterKind::kSetDefault: {
-                auto idx = table->find_column(cmd.column_name);
-                if (!idx) throw Error(sql_state::kUndefinedColumn, fmt::format("column \"{}\" does not exist", cmd.column_name));
-                table->columns[*idx].default_sql = cmd.column.default_sql;
-                break;
-            }
-            case AlterKind::kAlterType: {
-                auto idx = table->find_column(cmd.column_name);
-                if (!idx) throw Error(sql_state::kUndefinedColumn, fmt::format("column \"{}\" does not exist", cmd.column_name));
-                LogicalType from = table->columns[*idx].type;
-                LogicalType to = binder.bind_type(cmd.column.type);
-                if (from == to) break;
-                if (!DataTable::is_widening(from, to)) {
-                    throw Error(sql_state::kFeatureNotSupported,
-                                fmt::format("ALTER COLUMN TYPE from {} to {} is not supported: only widening changes (a larger "
-                                            "integer, more DECIMAL digits at the same scale, a longer VARCHAR) keep old "
-                                            "files as they are",
-                                            from.to_string(), to.to_string()));
+                if (cmd.kind == AlterKind::kSetNotNull || cmd.kind == AlterKind::kDropNotNull) {
+                    bool in_key = false;
+                    for (const auto& key : changed->unique_constraints) {
+                        in_key = in_key || (key.primary && std::find(key.columns.begin(), key.columns.end(), *idx) != key.columns.end());
+                    }
+                    if (cmd.kind == AlterKind::kDropNotNull && in_key) {
+                        throw Error(sql_state::kInvalidTableDefinition, fmt::format("column \"{}\" is in a primary key", column.name));
+                    }
+                    column.not_null = cmd.kind == AlterKind::kSetNotNull;
+                } else if (cmd.kind == AlterKind::kSetDefault) {
+                    column.default_sql = cmd.column.default_sql;
                 }
-                table->storage->widen_column(*idx, to);
-                table->columns[*idx].type = to;
-                table->storage->invalidate_indexes();  // keys are encoded by width
-                break;
             }
         }
+        catalog.replace_table(s.target.schema, s.target.name, changed);
+        return tag("ALTER TABLE");
     }
+    // Adding, dropping or widening a column rewrites the table's storage in place, which no transaction can
+    // take back yet: it runs on its own, on a table no open transaction reads an older definition of.
+    if (explicit_transaction_) {
+        throw Error(sql_state::kActiveSqlTransaction,
+                    "ALTER TABLE ADD COLUMN, DROP COLUMN and ALTER COLUMN TYPE cannot run inside a transaction block yet",
+                    s.target.position);
+    }
+    catalog.prune(database_.transactions().oldest_active_snapshot());
+    table = catalog.alter_in_place(s.target.schema, s.target.name);
+    // The commands are tried on a copy of the entry first, so an error in any of them changes nothing; then
+    // they are made, storage included.
+    auto apply = [&](TableEntry& entry, bool with_storage) {
+        Binder binder(catalog);
+        for (const auto& cmd : s.alter_commands) {
+            switch (cmd.kind) {
+                case AlterKind::kAddColumn: {
+                    if (entry.find_column(cmd.column.name)) {
+                        if (cmd.if_not_exists) continue;
+                        throw Error(sql_state::kDuplicateColumn,
+                                    fmt::format("column \"{}\" of relation \"{}\" already exists", cmd.column.name, entry.name));
+                    }
+                    ColumnDefinition def;
+                    def.name = cmd.column.name;
+                    def.type = binder.bind_type(cmd.column.type);
+                    def.not_null = cmd.column.not_null;
+                    def.default_sql = cmd.column.default_sql;
+                    Value fill(def.type);
+                    if (cmd.column.default_value) {
+                        ExprPtr e = binder.cast_to(binder.bind_constant_expression(*cmd.column.default_value), def.type);
+                        if (e->kind == ExpressionKind::kConstant) fill = e->value;
+                    }
+                    if (def.not_null && fill.is_null() && entry.storage->live_row_count() > 0) {
+                        throw Error(sql_state::kNotNullViolation,
+                                    fmt::format("column \"{}\" of relation \"{}\" contains null values", def.name, entry.name));
+                    }
+                    if (with_storage) entry.storage->add_column(def.type, fill);
+                    entry.columns.push_back(def);
+                    break;
+                }
+                case AlterKind::kDropColumn: {
+                    auto idx = entry.find_column(cmd.column_name);
+                    if (!idx) {
+                        if (cmd.if_exists) continue;
+                        throw Error(sql_state::kUndefinedColumn,
+                                    fmt::format("column \"{}\" of relation \"{}\" does not exist", cmd.column_name, entry.name));
+                    }
+                    if (entry.columns.size() == 1) {
+                        throw Error(sql_state::kFeatureNotSupported, "cannot drop the only column of a table");
+                    }
+                    if (with_storage) entry.storage->drop_column(*idx);
+                    entry.columns.erase(entry.columns.begin() + static_cast<std::ptrdiff_t>(*idx));
+                    // Constraints on the dropped column go with it, as in PostgreSQL.
+                    std::vector<UniqueConstraint> kept;
+                    for (auto& key : entry.unique_constraints) {
+                        bool uses = false;
+                        for (auto& k : key.columns) {
+                            if (k == *idx) uses = true;
+                            if (k > *idx) k--;
+                        }
+                        if (!uses) kept.push_back(key);
+                    }
+                    entry.unique_constraints = kept;
+                    std::vector<CheckConstraint> checks;
+                    std::vector<std::string> names;
+                    std::vector<LogicalType> types;
+                    for (const auto& c : entry.columns) {
+                        names.push_back(c.name);
+                        types.push_back(c.type);
+                    }
+                    for (auto& check : entry.checks) {
+                        try {
+                            Binder check_binder(catalog);
+                            check_binder.bind_row_expression(*parse_expression(check.sql), 0, entry.name, names, types, "check constraints");
+                            checks.push_back(check);
+                        } catch (const Error&) {
+                            // it read the dropped column
+                        }
+                    }
+                    entry.checks = checks;
+                    break;
+                }
+                case AlterKind::kSetNotNull:
+                case AlterKind::kDropNotNull: {
+                    auto idx = entry.find_column(cmd.column_name);
+                    if (!idx) throw Error(sql_state::kUndefinedColumn, fmt::format("column \"{}\" does not exist", cmd.column_name));
+                    entry.columns[*idx].not_null = cmd.kind == AlterKind::kSetNotNull;
+                    break;
+                }
+                case AlterKind::kSetDefault: {
+                    auto idx = entry.find_column(cmd.column_name);
+                    if (!idx) throw Error(sql_state::kUndefinedColumn, fmt::format("column \"{}\" does not exist", cmd.column_name));
+                    entry.columns[*idx].default_sql = cmd.column.default_sql;
+                    break;
+                }
+                case AlterKind::kAlterType: {
+                    auto idx = entry.find_column(cmd.column_name);
+                    if (!idx) throw Error(sql_state::kUndefinedColumn, fmt::format("column \"{}\" does not exist", cmd.column_name));
+                    LogicalType from = entry.columns[*idx].type;
+                    LogicalType to = binder.bind_type(cmd.column.type);
+                    if (from == to) break;
+                    if (!DataTable::is_widening(from, to)) {
+                        throw Error(sql_state::kFeatureNotSupported,
+                                    fmt::format("ALTER COLUMN TYPE from {} to {} is not supported: only widening changes (a larger "
+                                                "integer, more DECIMAL digits at the same scale, a longer VARCHAR) keep old "
+                                                "files as they are",
+                                                from.to_string(), to.to_string()));
+                    }
+                    if (with_storage) entry.storage->widen_column(*idx, to);
+                    entry.columns[*idx].type = to;
+                    if (with_storage) entry.storage->invalidate_indexes();  // keys are encoded by width
+                    break;
+                }
+            }
+        }
+    };
+    TableEntry trial = *table;
+    apply(trial, false);
+    in_place_alter_ = !catalog.is_temporary(*table);
+    apply(*table, true);
     return tag("ALTER TABLE");
 }
 

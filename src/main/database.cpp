@@ -1,12 +1,12 @@
-// The database and its directory: opening (lock, manifest, log replay) and writing log records for commits
-// and schema changes; checkpoints are in database_checkpoint.cpp. Layout of a database directory:
+// The database and its directory: opening (lock, manifest, log replay) and writing log records for commits;
+// checkpoints are in database_checkpoint.cpp. Layout of a database directory:
 //   basalt.lock          the pid of the process that has the database open (the lock is a flock on the
 //                        directory itself, which the kernel releases when the process dies)
 //   manifest-<N>.bsm     the last checkpoint: catalog, and per table its column files and row versions
 //   data/<n>.bcol        column files (storage/row_group_file.hpp), one per row group, never changed
-//   wal-<N>.log          the write-ahead log since checkpoint N (storage/write_ahead_log.hpp): schema
-//                        changes as SQL text, commits as the rows they appended (in the exact chunks appended,
-//                        so replay rebuilds the same row ids) and the row ids they deleted
+//   wal-<N>.log          the write-ahead log since checkpoint N (storage/write_ahead_log.hpp): commits as
+//                        their schema changes (SQL text, replayed first), the rows they appended (in the exact
+//                        chunks appended, so replay rebuilds the same row ids) and the row ids they deleted
 // Every database has a manifest from its creation on (checkpoint 1 of the empty catalog), and the log of
 // checkpoint N is written (as wal-<N>.new) before manifest-<N>.bsm exists, so at open:
 //   - no manifest at all: a new database if the directory holds no log and no column file; else XX001;
@@ -31,14 +31,9 @@ namespace basalt {
 
 namespace {
 
-enum class RecordType : uint8_t { kSchemaChange = 1, kCommit = 2 };
-
-std::shared_ptr<TableEntry> table_of(Catalog& catalog, const DataTable* storage) {
-    for (const auto& t : catalog.all_tables()) {
-        if (t->storage.get() == storage) return t;
-    }
-    return nullptr;
-}
+// kSchemaChange: SQL text of a schema change that committed on its own (written by earlier versions, still
+// replayed). kCommit: a commit's rows and deletes. kTransaction: a commit with schema changes, replayed first.
+enum class RecordType : uint8_t { kSchemaChange = 1, kCommit = 2, kTransaction = 3 };
 
 }  // namespace
 
@@ -146,8 +141,7 @@ void Database::open_read_only() {
         } catch (const Error& e) {
             replaying_ = false;
             if (std::string(e.sql_state()) != sql_state::kUndefinedFile.code || attempt >= 5) throw;
-            for (const auto& t : catalog_.all_tables()) catalog_.drop_table(t->schema, t->name, true);
-            for (const auto& v : catalog_.all_views()) catalog_.drop_view(v->schema, v->name, true);
+            catalog_.clear();
         }
     }
     transactions_.on_commit = [](const Transaction&, txn_t) -> uint64_t {
@@ -189,14 +183,6 @@ void Database::open_directory() {
     };
 }
 
-void Database::log_schema_change(const std::string& sql) {
-    if (!log_ || replaying_) return;
-    BinaryWriter out;
-    out.write<uint8_t>(static_cast<uint8_t>(RecordType::kSchemaChange));
-    out.write_string(sql);
-    log_->append(out.buffer(), true);
-}
-
 void Database::request_checkpoint_if_needed() {
     if (!checkpointer_.joinable() || !wants_checkpoint()) return;
     {
@@ -230,35 +216,44 @@ void Database::refuse_commits(const std::string& reason) {
 
 uint64_t Database::log_commit(const Transaction& transaction, txn_t commit_id) {
     if (!log_) return 0;
-    // Temporary tables stay out of the log; a commit that changed only them writes nothing, but waits for the
-    // records before it (publishing its id makes every earlier commit visible, and they must be durable first).
-    size_t inserted = 0, deleted = 0;
-    for (const auto& [raw, local] : transaction.local_storages()) inserted += !raw->temporary();
-    for (const auto& [raw, entry] : transaction.deletes()) deleted += !raw->temporary();
-    if (inserted == 0 && deleted == 0) return log_->size();
-    BinaryWriter out;
-    out.write<uint8_t>(static_cast<uint8_t>(RecordType::kCommit));
-    out.write_varint(commit_id);
-    out.write<int64_t>(transactions_.commit_time(commit_id).value_or(0));
-    out.write_varint(inserted);
+    // Temporary tables stay out of the log, and so do rows of tables the transaction itself dropped; tables are
+    // named as the transaction leaves them (its schema changes replay first). A commit that leaves nothing to log
+    // writes nothing, but waits for the records before it (publishing its id makes every earlier commit
+    // visible, and they must be durable first).
+    const TransactionView* view = &transaction.view();
+    std::vector<std::pair<std::shared_ptr<TableEntry>, const LocalTableStorage*>> inserts;
+    std::vector<std::pair<std::shared_ptr<TableEntry>, const std::vector<row_t>*>> deletes;
     for (const auto& [raw, local] : transaction.local_storages()) {
         if (raw->temporary()) continue;
-        auto table = table_of(catalog_, raw);
-        BASALT_ASSERT(table, "a committing transaction wrote to a table the catalog does not have");
+        if (auto table = catalog_.find_table_by_storage(raw, view)) inserts.emplace_back(table, local.get());
+    }
+    for (const auto& [raw, entry] : transaction.deletes()) {
+        if (raw->temporary()) continue;
+        if (auto table = catalog_.find_table_by_storage(raw, view)) deletes.emplace_back(table, &entry.rows);
+    }
+    const auto& schema_changes = transaction.schema_log();
+    if (inserts.empty() && deletes.empty() && schema_changes.empty()) return log_->size();
+    BinaryWriter out;
+    out.write<uint8_t>(static_cast<uint8_t>(schema_changes.empty() ? RecordType::kCommit : RecordType::kTransaction));
+    out.write_varint(commit_id);
+    out.write<int64_t>(transactions_.commit_time(commit_id).value_or(0));
+    if (!schema_changes.empty()) {
+        out.write_varint(schema_changes.size());
+        for (const auto& sql : schema_changes) out.write_string(sql);
+    }
+    out.write_varint(inserts.size());
+    for (const auto& [table, local] : inserts) {
         out.write_string(table->schema);
         out.write_string(table->name);
         out.write_varint(local->chunk_count());
         for (idx_t c = 0; c < local->chunk_count(); c++) serialize_chunk(out, local->chunk(c));
     }
-    out.write_varint(deleted);
-    for (const auto& [raw, entry] : transaction.deletes()) {
-        if (raw->temporary()) continue;
-        auto table = table_of(catalog_, raw);
-        BASALT_ASSERT(table, "a committing transaction deleted from a table the catalog does not have");
+    out.write_varint(deletes.size());
+    for (const auto& [table, rows] : deletes) {
         out.write_string(table->schema);
         out.write_string(table->name);
-        out.write_varint(entry.rows.size());
-        for (row_t row : entry.rows) out.write_varint(row);
+        out.write_varint(rows->size());
+        for (row_t row : *rows) out.write_varint(row);
     }
     return log_->append(out.buffer());
 }
@@ -267,12 +262,15 @@ void Database::replay_record(BinaryReader& in, Connection& connection) {
     auto type = static_cast<RecordType>(in.read<uint8_t>());
     if (type == RecordType::kSchemaChange) {
         std::string sql = in.read_string();
-        connection.query(sql);
+        connection.replay_schema_change(sql, transactions_.last_committed());
         return;
     }
-    if (type != RecordType::kCommit) in.corrupt("an unknown record type");
+    if (type != RecordType::kCommit && type != RecordType::kTransaction) in.corrupt("an unknown record type");
     txn_t commit_id = in.read_varint();
     transactions_.record_commit_time(commit_id, in.read<int64_t>());
+    if (type == RecordType::kTransaction) {
+        for (uint64_t n = in.read_varint(), i = 0; i < n; i++) connection.replay_schema_change(in.read_string(), commit_id);
+    }
     auto find = [&](const std::string& schema, const std::string& name) {
         auto table = catalog_.find_table(schema, name);
         if (!table) in.corrupt(fmt::format("a commit names table {}.{}, which does not exist", schema, name));

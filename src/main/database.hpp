@@ -58,8 +58,6 @@ public:
     // Opened read-only and done replaying: every change is refused (25006).
     bool refuses_changes() const { return read_only_ && !replaying_; }
     const std::string& directory() const { return directory_; }
-    // Records a schema change (its SQL text) in the log, durably; nothing in memory or while replaying.
-    void log_schema_change(const std::string& sql);
     // Memory holds a change the log lacks: commits fail (58030, naming reason) until a checkpoint succeeds.
     void refuse_commits(const std::string& reason);
     // synchronous = full (commits wait for the disk) or off (bulk loads; a power loss may lose recent commits).

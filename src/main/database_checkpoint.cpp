@@ -264,7 +264,7 @@ void Database::load_manifest(const std::string& path, Connection& connection) {
     for (uint64_t i = 0; i < statements; i++) {
         std::string sql = in.read_string();
         if (sql.rfind("CREATE TABLE", 0) == 0 || sql.rfind("CREATE SCHEMA", 0) == 0) {
-            connection.query(sql);
+            connection.replay_schema_change(sql, 0);
         } else {
             views.push_back(sql);
         }
@@ -274,12 +274,12 @@ void Database::load_manifest(const std::string& path, Connection& connection) {
         std::vector<std::string> failed;
         for (const auto& sql : views) {
             try {
-                connection.query(sql);
+                connection.replay_schema_change(sql, 0);
             } catch (const Error&) {
                 failed.push_back(sql);
             }
         }
-        if (failed.size() == views.size()) connection.query(failed[0]);  // reports the view's error
+        if (failed.size() == views.size()) connection.replay_schema_change(failed[0], 0);  // reports the view's error
         views = std::move(failed);
     }
     uint64_t table_count = in.read_varint();

@@ -158,6 +158,10 @@ public:
     txn_t last_change() const { return last_change_.load(std::memory_order_acquire); }
     // Transactions that hold uncommitted changes to this table (schema changes wait for zero).
     int pending_writers() const { return pending_writers_; }
+    // The last schema change of this table (ALTER, DROP): its commit id, or the id of the transaction making it
+    // while it is uncommitted; 0 when none. Transaction invariant 4 reads it.
+    txn_t schema_change() const { return schema_change_.load(std::memory_order_acquire); }
+    void set_schema_change(txn_t stamp) { schema_change_.store(stamp, std::memory_order_release); }
     void add_pending_writer(int delta) { pending_writers_ += delta; }
 
 private:
@@ -197,6 +201,7 @@ private:
     idx_t deleted_count_ = 0;
     std::atomic<int> pending_writers_{0};
     std::atomic<txn_t> last_change_{0};
+    std::atomic<txn_t> schema_change_{0};
     mutable std::shared_mutex lock_;
 };
 

@@ -12,7 +12,22 @@ Transaction::~Transaction() {
 }
 
 void Transaction::touch(const std::shared_ptr<DataTable>& table) {
-    if (touched_.emplace(table.get(), table).second) table->add_pending_writer(1);
+    if (touched_.count(table.get())) return;
+    txn_t changed = table->schema_change();
+    if (changed != 0 && !view_.sees_change(changed)) {
+        throw Error(sql_state::kSerializationFailure,
+                    "could not serialize access: the table was altered or dropped by a concurrent transaction");
+    }
+    touched_.emplace(table.get(), table);
+    table->add_pending_writer(1);
+}
+
+void Transaction::undo_pending_changes(size_t keep) {
+    while (pending_changes_.size() > keep) {
+        auto change = std::move(pending_changes_.back());
+        pending_changes_.pop_back();
+        if (change.rollback) change.rollback();
+    }
 }
 
 void Transaction::release_tables() {
@@ -67,6 +82,8 @@ void Transaction::savepoint(const std::string& name) {
         local->set_undo_logging(true);
     }
     for (auto& [raw, entry] : deletes_) sp.deletes[raw] = entry.rows.size();
+    sp.pending_changes = pending_changes_.size();
+    sp.schema_log = schema_log_.size();
     savepoints_.push_back(std::move(sp));
 }
 
@@ -87,6 +104,8 @@ bool Transaction::rollback_to_savepoint(const std::string& name) {
         entry.table->rollback_deletes(undone, view_.id);
         entry.rows.resize(keep);
     }
+    undo_pending_changes(sp.pending_changes);
+    schema_log_.resize(sp.schema_log);
     savepoints_.resize(at);  // later savepoints go; this one stays, as in PostgreSQL
     return true;
 }
@@ -185,6 +204,9 @@ txn_t TransactionManager::commit(Transaction& transaction) {
         auto now = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch());
         record_commit_time(commit_id, now.count());
         if (on_commit) record_end = on_commit(transaction, commit_id);
+        for (auto& change : transaction.pending_changes_) {
+            if (change.commit) change.commit(commit_id);
+        }
         // Applied now (later committers check their keys against these rows), visible once durable.
         for (auto& [raw, local] : transaction.locals_) local->commit(commit_id);
         for (auto& [raw, entry] : transaction.deletes_) entry.table->commit_deletes(entry.rows, commit_id);
@@ -195,6 +217,7 @@ txn_t TransactionManager::commit(Transaction& transaction) {
     }
     transaction.locals_.clear();
     transaction.deletes_.clear();
+    transaction.pending_changes_.clear();
     try {
         if (on_durable) on_durable(record_end);
     } catch (...) {
@@ -217,6 +240,7 @@ void TransactionManager::rollback(Transaction& transaction) {
     for (auto& [raw, entry] : transaction.deletes_) entry.table->rollback_deletes(entry.rows, transaction.id());
     transaction.deletes_.clear();
     transaction.locals_.clear();
+    transaction.undo_pending_changes(0);
     finish(transaction);
 }
 

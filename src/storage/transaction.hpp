@@ -5,6 +5,13 @@
 //       Readers take the last published id as their snapshot, so they never see half a commit.
 //   (2) Write-write conflicts are found when the second writer touches the row (DataTable::delete_row) or a
 //       key (LocalTableStorage); the later transaction gets 40001 and must roll back.
+//   (3) Changes kept above the storage layer (catalog entries) join the transaction as pending changes: their
+//       commit action runs under the commit lock with the commit id, before the id is published; their
+//       rollback actions run newest first at ROLLBACK or ROLLBACK TO SAVEPOINT. Their log text (SQL to replay)
+//       goes into the commit's log record, ahead of its rows.
+//   (4) A transaction writes to a table only if it sees the table's last schema change (DataTable::
+//       schema_change): rows written through an older definition would land in a table that was dropped or
+//       altered since (40001).
 #pragma once
 
 #include <atomic>
@@ -14,6 +21,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <string>
 #include <vector>
 
 #include "storage/local_storage.hpp"
@@ -38,7 +46,19 @@ public:
     // transaction. Throws 40001 on a write-write conflict.
     bool delete_row(const std::shared_ptr<DataTable>& table, row_t row);
 
-    bool has_changes() const { return !locals_.empty() || !deletes_.empty(); }
+    // Whether this transaction holds uncommitted changes to table.
+    bool touches(const DataTable* table) const { return touched_.count(table) > 0; }
+    bool has_changes() const { return !locals_.empty() || !deletes_.empty() || !pending_changes_.empty(); }
+
+    // Invariant 3.
+    struct PendingChange {
+        std::function<void(txn_t commit_id)> commit;
+        std::function<void()> rollback;
+    };
+    void add_pending_change(PendingChange change) { pending_changes_.push_back(std::move(change)); }
+    void log_schema_change(std::string sql) { schema_log_.push_back(std::move(sql)); }
+    const std::vector<std::string>& schema_log() const { return schema_log_; }
+    bool changes_schema() const { return !pending_changes_.empty(); }
 
     // SAVEPOINT name / ROLLBACK TO name (false: no such savepoint) / RELEASE name (false: no such savepoint).
     void savepoint(const std::string& name);
@@ -66,7 +86,13 @@ private:
         std::string name;
         std::map<const DataTable*, LocalTableStorage::Mark> locals;
         std::map<const DataTable*, size_t> deletes;
+        size_t pending_changes = 0;
+        size_t schema_log = 0;
     };
+    // Undoes pending changes after the first `keep` (newest first).
+    void undo_pending_changes(size_t keep);
+    std::vector<PendingChange> pending_changes_;
+    std::vector<std::string> schema_log_;
     std::vector<Savepoint> savepoints_;
     bool finished_ = false;
 };

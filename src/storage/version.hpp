@@ -28,6 +28,8 @@ struct TransactionView {
     txn_t id = 0;
 
     bool sees_insert(txn_t commit) const { return commit <= snapshot; }
+    // A change stamped with a commit id, or with the id of the transaction making it (not committed yet).
+    bool sees_change(txn_t stamp) const { return stamp == id || stamp <= snapshot; }
     bool sees_delete(txn_t deleted_by) const {
         return deleted_by != kNotDeleted && (deleted_by <= snapshot || deleted_by == id);
     }

@@ -127,8 +127,11 @@ TEST(TransactionConcurrency, SchemaChangeWaitsForPendingWriters) {
     a.query("BEGIN");
     a.query("INSERT INTO t VALUES (1)");
     EXPECT_EQ(error_state(b, "ALTER TABLE t ADD COLUMN x INTEGER"), "55006");
-    EXPECT_EQ(error_state(a, "CREATE TABLE u(x INTEGER)"), "25001");
+    // Transactional DDL: the block's new table is its own until it commits, and goes with its ROLLBACK.
+    EXPECT_EQ(error_state(a, "CREATE TABLE u(x INTEGER)"), "");
+    EXPECT_EQ(error_state(b, "SELECT * FROM u"), "42P01");
     a.query("ROLLBACK");
+    EXPECT_EQ(error_state(a, "SELECT * FROM u"), "42P01");
     b.query("ALTER TABLE t ADD COLUMN x INTEGER");
     EXPECT_EQ(single_int(b, "SELECT count(*) FROM t"), 0);
 }
