@@ -9,6 +9,32 @@
 
 namespace basalt {
 
+TableEntry::TableEntry(const TableEntry& other)
+    : schema(other.schema),
+      name(other.name),
+      columns(other.columns),
+      unique_constraints(other.unique_constraints),
+      checks(other.checks),
+      partition_sql(other.partition_sql),
+      cluster_by(other.cluster_by),
+      ttl_column(other.ttl_column),
+      ttl(other.ttl),
+      storage(other.storage),
+      previous(other.previous),
+      since(other.since),
+      columns_moved(other.columns_moved.load()) {}
+
+std::shared_ptr<TableEntry> TableEntry::definition_at(const std::shared_ptr<TableEntry>& self, txn_t snapshot) const {
+    std::shared_ptr<TableEntry> entry = self;
+    while (entry->since_stamp() > snapshot && entry->previous) entry = entry->previous;
+    if (entry->columns_moved.load()) {
+        throw Error(sql_state::kFeatureNotSupported,
+                    fmt::format("cannot read \"{}\" as of snapshot {}: a column it had then was dropped or changed its type since", name,
+                                snapshot));
+    }
+    return entry;
+}
+
 std::optional<idx_t> TableEntry::find_column(const std::string& column) const {
     for (idx_t i = 0; i < columns.size(); i++) {
         if (columns[i].name == column) return i;
@@ -160,6 +186,13 @@ void Catalog::push_schema(const std::string& name, std::shared_ptr<SchemaEntry> 
     push_version(schemas_, name, std::move(schema), writer);
 }
 
+void Catalog::start_definition(TableEntry& table, const CatalogWriter& writer) {
+    Transaction* txn = writer.transaction;
+    auto since = std::make_shared<std::atomic<txn_t>>(txn ? txn->id() : writer.stamp);
+    table.since = since;
+    if (txn) txn->add_pending_change({[since](txn_t commit_id) { since->store(commit_id, std::memory_order_release); }, nullptr});
+}
+
 void Catalog::stamp_storage(const std::shared_ptr<DataTable>& storage, const CatalogWriter& writer) {
     Transaction* txn = writer.transaction;
     if (!txn) {
@@ -225,6 +258,7 @@ void Catalog::create_table(std::shared_ptr<TableEntry> table, bool if_not_exists
     }
     if (auto it = relations_.find(key); it != relations_.end()) check_writable(it->second, writer, fmt::format("relation \"{}\"", table->name));
     table->schema = schema->name;
+    start_definition(*table, writer);
     push_relation(key, Relation{std::move(table), nullptr}, writer);
 }
 
@@ -293,10 +327,13 @@ void Catalog::replace_table(const std::string& schema, const std::string& name, 
         push_relation(key, Relation{}, writer);
     }
     stamp_storage(changed->storage, writer);
+    changed->previous = current->table;
+    start_definition(*changed, writer);
     push_relation(new_key, Relation{std::move(changed), nullptr}, writer);
 }
 
-std::shared_ptr<TableEntry> Catalog::alter_in_place(const std::string& schema, const std::string& name, const CatalogWriter& writer) {
+std::shared_ptr<TableEntry> Catalog::alter_in_place(const std::string& schema, const std::string& name, bool moves_columns,
+                                                    const CatalogWriter& writer) {
     std::unique_lock guard(mutex_);
     RelationKey key{schema_name(schema), name};
     const Relation* current = visible_relation(key, writer.view());
@@ -315,6 +352,12 @@ std::shared_ptr<TableEntry> Catalog::alter_in_place(const std::string& schema, c
                                 "or inside the transaction that changed its definition",
                                 name));
     }
+    auto before = std::make_shared<TableEntry>(*table);
+    if (moves_columns) {
+        for (auto* e = before.get(); e; e = e->previous.get()) e->columns_moved = true;
+    }
+    table->previous = before;
+    start_definition(*table, writer);
     return table;
 }
 

@@ -15,8 +15,12 @@
 //   (5) Lookups and changes take the catalog's own lock; entries are handed out as shared pointers and never
 //       changed after they are published, except by ALTERs that rewrite storage in place (see
 //       Catalog::alter_in_place), which run alone.
+//   (6) Each table definition links to the one it replaced, with the commit it holds since, so as_of reads a
+//       table with the columns it had at the snapshot (for as long as the process runs: a reopened database
+//       starts its history at the definitions in its manifest and log).
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -63,8 +67,23 @@ struct TableEntry {
     std::string ttl_column;                   // WITH (ttl_column = 'day', ttl = '90 days'): rows whose day is
     std::string ttl;                          // older than now - ttl are deleted at each checkpoint
     std::shared_ptr<DataTable> storage;
+    // Time travel (invariant 6): the definition this one replaced (nullptr: none), since when this one holds
+    // (the commit that made it; the id of the transaction making it until then), and whether the storage's
+    // columns were dropped or retyped after this definition (its rows can then no longer be read through it).
+    std::shared_ptr<TableEntry> previous;
+    std::shared_ptr<std::atomic<txn_t>> since;
+    std::atomic<bool> columns_moved{false};
+
+    TableEntry() = default;
+    // A copy is a new definition of the same table: same storage, history and stamp until it gets its own
+    // (Catalog::start_definition).
+    TableEntry(const TableEntry& other);
 
     std::optional<idx_t> find_column(const std::string& column) const;
+    txn_t since_stamp() const { return since ? since->load(std::memory_order_acquire) : 0; }
+    // The definition a reader of `snapshot` uses: the newest one made at or before it (the oldest one known when
+    // the table is younger). 0A000 when that definition's columns were dropped or retyped since.
+    std::shared_ptr<TableEntry> definition_at(const std::shared_ptr<TableEntry>& self, txn_t snapshot) const;
 };
 
 struct ViewEntry {
@@ -117,8 +136,10 @@ public:
                        const CatalogWriter& writer);
     // An ALTER that rewrites storage in place (add, drop or widen a column) changes the committed entry
     // itself: it needs a table with one version that no transaction but the writer has changed (else 55006).
-    // Returns the entry to change.
-    std::shared_ptr<TableEntry> alter_in_place(const std::string& schema, const std::string& name, const CatalogWriter& writer);
+    // The definition before the change joins the entry's history (invariant 6), unreadable when
+    // `moves_columns` (a column is dropped or retyped). Returns the entry to change.
+    std::shared_ptr<TableEntry> alter_in_place(const std::string& schema, const std::string& name, bool moves_columns,
+                                               const CatalogWriter& writer);
 
     // Invariant 4: drops versions that no snapshot at or after `oldest` reads.
     void prune(txn_t oldest);
@@ -158,6 +179,8 @@ private:
     void push_version(std::map<Key, std::vector<Version<T>>>& versions, const Key& key, T value, const CatalogWriter& writer);
     void push_relation(const RelationKey& key, Relation relation, const CatalogWriter& writer);
     void push_schema(const std::string& name, std::shared_ptr<SchemaEntry> schema, const CatalogWriter& writer);
+    // Invariant 6: the new definition holds from the writer's commit on.
+    static void start_definition(TableEntry& table, const CatalogWriter& writer);
     // Invariant 3: stamps storage as changed by the writer (undone with it).
     static void stamp_storage(const std::shared_ptr<DataTable>& storage, const CatalogWriter& writer);
     void drop_relation_locked(const RelationKey& key, const Relation& current, const CatalogWriter& writer);

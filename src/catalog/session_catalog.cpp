@@ -66,8 +66,8 @@ void SessionCatalog::replace_table(const std::string& schema, const std::string&
     catalog_of(schema, name).replace_table(schema, name, std::move(changed), writer());
 }
 
-std::shared_ptr<TableEntry> SessionCatalog::alter_in_place(const std::string& schema, const std::string& name) {
-    return catalog_of(schema, name).alter_in_place(schema, name, writer());
+std::shared_ptr<TableEntry> SessionCatalog::alter_in_place(const std::string& schema, const std::string& name, bool moves_columns) {
+    return catalog_of(schema, name).alter_in_place(schema, name, moves_columns, writer());
 }
 
 void SessionCatalog::create_schema(const std::string& name, bool if_not_exists) {

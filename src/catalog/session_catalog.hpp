@@ -14,6 +14,7 @@
 #include <optional>
 
 #include "catalog/catalog.hpp"
+#include "types/value.hpp"
 
 namespace basalt {
 
@@ -44,7 +45,9 @@ public:
     void drop_table(const std::string& schema, const std::string& name, bool if_exists);
     void drop_view(const std::string& schema, const std::string& name, bool if_exists);
     void replace_table(const std::string& schema, const std::string& name, std::shared_ptr<TableEntry> changed);
-    std::shared_ptr<TableEntry> alter_in_place(const std::string& schema, const std::string& name);
+    std::shared_ptr<TableEntry> alter_in_place(const std::string& schema, const std::string& name, bool moves_columns);
+    // as_of(): the snapshot a snapshot id or timestamp names (checked against retention; set by the session).
+    std::function<txn_t(const Value&)> resolve_snapshot;
     // CREATE / DROP SCHEMA: the shared catalog's (names starting with pg_ are reserved: 42939).
     void create_schema(const std::string& name, bool if_not_exists);
     void drop_schema(const std::string& name, bool if_exists, bool cascade);

@@ -16,7 +16,9 @@
 namespace basalt {
 
 Connection::Connection(Database& database)
-    : database_(database), catalog_(database.catalog(), [this]() -> Transaction& { return transaction(); }) {}
+    : database_(database), catalog_(database.catalog(), [this]() -> Transaction& { return transaction(); }) {
+    catalog_.resolve_snapshot = [this](const Value& as_of) { return resolve_snapshot(as_of); };
+}
 
 std::vector<QueryResult> Connection::query_all(const std::string& sql) {
     auto statements = parse_sql(sql);

@@ -391,10 +391,11 @@ QueryResult Connection::execute_alter(const Statement& s) {
     }
     require_no_pending_writers(*table, transaction(), "ALTER TABLE");
     if (!catalog.is_temporary(*table)) record_schema_change(s.text);
-    bool rewrites_storage = false;
+    bool rewrites_storage = false, moves_columns = false;
     for (const auto& cmd : s.alter_commands) {
         rewrites_storage = rewrites_storage || cmd.kind == AlterKind::kAddColumn || cmd.kind == AlterKind::kDropColumn ||
                            cmd.kind == AlterKind::kAlterType;
+        moves_columns = moves_columns || cmd.kind == AlterKind::kDropColumn || cmd.kind == AlterKind::kAlterType;
     }
     if (!rewrites_storage) {
         // A new version of the entry (Catalog invariant 1): a copy with the change made.
@@ -452,7 +453,6 @@ QueryResult Connection::execute_alter(const Statement& s) {
                     s.target.position);
     }
     catalog.prune(database_.transactions().oldest_active_snapshot());
-    table = catalog.alter_in_place(s.target.schema, s.target.name);
     // The commands are tried on a copy of the entry first, so an error in any of them changes nothing; then
     // they are made, storage included.
     auto apply = [&](TableEntry& entry, bool with_storage) {
@@ -561,6 +561,7 @@ QueryResult Connection::execute_alter(const Statement& s) {
     };
     TableEntry trial = *table;
     apply(trial, false);
+    table = catalog.alter_in_place(s.target.schema, s.target.name, moves_columns);
     in_place_alter_ = !catalog.is_temporary(*table);
     apply(*table, true);
     return tag("ALTER TABLE");

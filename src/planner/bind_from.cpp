@@ -65,7 +65,7 @@ LogicalPtr Binder::add_derived_table(BoundQuery query, const std::string& alias,
     return projection;
 }
 
-LogicalPtr Binder::bind_base_table(const TableRef& ref) {
+LogicalPtr Binder::bind_base_table(const TableRef& ref, std::optional<txn_t> as_of) {
     if (ref.schema.empty()) {
         if (CteInfo* cte = find_cte(ref.name)) return bind_cte_ref(ref, *cte);
     }
@@ -73,6 +73,7 @@ LogicalPtr Binder::bind_base_table(const TableRef& ref) {
         throw Error(sql_state::kUndefinedTable, fmt::format("relation \"{}.{}\" does not exist", ref.schema, ref.name), ref.position);
     }
     if (auto table = catalog_.find_table(ref.schema, ref.name)) {
+        if (as_of) table = table->definition_at(table, *as_of);
         auto get = std::make_unique<LogicalGet>();
         get->table_index = new_table_index();
         get->table = table;
@@ -371,8 +372,11 @@ LogicalPtr Binder::bind_table_function(const TableRef& ref) {
             } else {
                 throw Error(sql_state::kDatatypeMismatch, "as_of takes a snapshot id (integer) or a timestamp", ref.position);
             }
-            LogicalPtr plan = bind_base_table(table_ref);
-            static_cast<LogicalGet&>(*plan).as_of = when;
+            // The snapshot is fixed now, so the rows and the columns (the definition the table had then) agree.
+            if (!catalog_.resolve_snapshot) throw Error(sql_state::kFeatureNotSupported, "as_of needs a session", ref.position);
+            txn_t snapshot = catalog_.resolve_snapshot(when);
+            LogicalPtr plan = bind_base_table(table_ref, snapshot);
+            static_cast<LogicalGet&>(*plan).as_of = Value::bigint(static_cast<int64_t>(snapshot));
             return plan;
         }
         std::vector<std::string> names;

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -104,7 +105,8 @@ private:
     void register_ctes(const WithClause& with);
     LogicalPtr bind_from(const std::vector<std::unique_ptr<TableRef>>& from);
     LogicalPtr bind_table_ref(const TableRef& ref);
-    LogicalPtr bind_base_table(const TableRef& ref);
+    // as_of: read the table as of that snapshot (with the definition it had then).
+    LogicalPtr bind_base_table(const TableRef& ref, std::optional<txn_t> as_of = std::nullopt);
     LogicalPtr bind_subquery_ref(const TableRef& ref);
     LogicalPtr bind_table_function(const TableRef& ref);
     LogicalPtr bind_join(const TableRef& ref);
