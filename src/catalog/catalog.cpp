@@ -19,6 +19,7 @@ TableEntry::TableEntry(const TableEntry& other)
       cluster_by(other.cluster_by),
       ttl_column(other.ttl_column),
       ttl(other.ttl),
+      on_commit(other.on_commit),
       storage(other.storage),
       previous(other.previous),
       since(other.since),

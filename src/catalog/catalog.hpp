@@ -66,6 +66,7 @@ struct TableEntry {
     std::vector<std::string> cluster_by;      // WITH (cluster_by = 'a, b'): sorted within row groups
     std::string ttl_column;                   // WITH (ttl_column = 'day', ttl = '90 days'): rows whose day is
     std::string ttl;                          // older than now - ttl are deleted at each checkpoint
+    std::string on_commit;                    // temporary tables: "delete_rows" or "drop" at each commit
     std::shared_ptr<DataTable> storage;
     // Time travel (invariant 6): the definition this one replaced (nullptr: none), since when this one holds
     // (the commit that made it; the id of the transaction making it until then), and whether the storage's

@@ -53,6 +53,7 @@ public:
     void drop_schema(const std::string& name, bool if_exists, bool cascade);
 
     std::vector<std::shared_ptr<TableEntry>> all_tables();
+    std::vector<std::shared_ptr<TableEntry>> temporary_tables() { return temporary_.all_tables(view()); }
     std::vector<std::shared_ptr<ViewEntry>> all_views();
     std::vector<std::pair<uint64_t, int64_t>> snapshots() const;
 

@@ -93,6 +93,14 @@ struct NestingGuard {
 }  // namespace
 
 void Connection::commit_transaction() {
+    // Temporary tables made ON COMMIT DELETE ROWS lose their rows, and ON COMMIT DROP ones go, as part of the
+    // commit (so a failing commit leaves them as they were).
+    for (const auto& table : catalog_.temporary_tables()) {
+        if (table->on_commit.empty()) continue;
+        std::string name = quote_identifier(table->schema) + "." + quote_identifier(table->name);
+        NestingGuard nested(nesting_);
+        query(table->on_commit == "drop" ? "DROP TABLE " + name + " CASCADE" : "DELETE FROM " + name);
+    }
     auto finished = std::move(transaction_);
     bool schema_changed = finished->changes_schema();
     database_.transactions().commit(*finished);

@@ -88,6 +88,7 @@ QueryResult Connection::execute_create_table(const Statement& s) {
     auto table = std::make_shared<TableEntry>();
     table->schema = schema;
     table->name = s.target.name;
+    table->on_commit = s.on_commit;
     Binder binder(catalog);
     std::set<std::string> names;
     std::vector<std::vector<std::string>> keys = s.unique_keys;
@@ -260,6 +261,7 @@ QueryResult Connection::execute_create_table_as(const Statement& s) {
     auto table = std::make_shared<TableEntry>();
     table->schema = schema;
     table->name = s.target.name;
+    table->on_commit = s.on_commit;
     std::set<std::string> names;
     std::vector<LogicalType> types;
     for (size_t i = 0; i < bound.names.size(); i++) {

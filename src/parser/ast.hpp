@@ -270,6 +270,7 @@ struct Statement {
     bool if_exists = false;
     bool or_replace = false;
     bool temporary = false;  // CREATE TEMP TABLE / VIEW
+    std::string on_commit;   // CREATE TEMP TABLE ... ON COMMIT DELETE ROWS | DROP: "delete_rows", "drop" or ""
     bool cascade = false;
     std::string object_type;  // DROP: "table", "view", "schema"
     std::vector<AlterCommand> alter_commands;

@@ -8,12 +8,12 @@ namespace basalt::detail {
 
 namespace {
 
-// CREATE TEMP: relpersistence 't'. ON COMMIT DELETE ROWS / DROP are not built yet.
-bool temporary_relation(const PgQuery__RangeVar* r, PgQuery__OnCommitAction on_commit) {
+// CREATE TEMP: relpersistence 't'; ON COMMIT DELETE ROWS / DROP (temporary tables only) into s.on_commit.
+bool temporary_relation(const PgQuery__RangeVar* r, PgQuery__OnCommitAction on_commit, Statement& s) {
     bool temporary = r->relpersistence && r->relpersistence[0] == 't';
     if (on_commit == PG_QUERY__ON_COMMIT_ACTION__ONCOMMIT_DELETE_ROWS || on_commit == PG_QUERY__ON_COMMIT_ACTION__ONCOMMIT_DROP) {
         if (!temporary) throw Error(sql_state::kInvalidTableDefinition, "ON COMMIT can only be used on temporary tables", pos(r->location));
-        throw Error(sql_state::kFeatureNotSupported, "ON COMMIT DELETE ROWS and ON COMMIT DROP are not supported yet", pos(r->location));
+        s.on_commit = on_commit == PG_QUERY__ON_COMMIT_ACTION__ONCOMMIT_DROP ? "drop" : "delete_rows";
     }
     return temporary;
 }
@@ -179,7 +179,7 @@ std::unique_ptr<Statement> make_statement(StatementKind kind) {
 std::unique_ptr<Statement> transform_create(TransformContext& ctx, const PgQuery__CreateStmt* c) {
     auto s = make_statement(StatementKind::kCreateTable);
     s->target = qualified(c->relation);
-    s->temporary = temporary_relation(c->relation, c->oncommit);
+    s->temporary = temporary_relation(c->relation, c->oncommit, *s);
     s->if_not_exists = c->if_not_exists;
     if (c->n_inh_relations || c->partbound || c->of_typename) unsupported("table inheritance and typed tables", s->target.position);
     if (c->partspec) {
@@ -357,7 +357,7 @@ std::unique_ptr<Statement> transform_statement(TransformContext& ctx, const PgQu
             if (c->objtype != PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) unsupported("materialized views (a later issue)", 0);
             auto s = make_statement(StatementKind::kCreateTableAs);
             s->target = qualified(c->into->rel);
-            s->temporary = temporary_relation(c->into->rel, c->into->on_commit);
+            s->temporary = temporary_relation(c->into->rel, c->into->on_commit, *s);
             s->if_not_exists = c->if_not_exists;
             s->columns = string_list(c->into->col_names, c->into->n_col_names);
             s->select = transform_select_node(ctx, c->query);
@@ -368,7 +368,7 @@ std::unique_ptr<Statement> transform_statement(TransformContext& ctx, const PgQu
             const PgQuery__ViewStmt* v = node->view_stmt;
             auto s = make_statement(StatementKind::kCreateView);
             s->target = qualified(v->view);
-            s->temporary = temporary_relation(v->view, PG_QUERY__ON_COMMIT_ACTION__ONCOMMIT_NOOP);
+            s->temporary = temporary_relation(v->view, PG_QUERY__ON_COMMIT_ACTION__ONCOMMIT_NOOP, *s);
             s->or_replace = v->replace;
             s->columns = string_list(v->aliases, v->n_aliases);
             s->select = transform_select_node(ctx, v->query);
