@@ -1,7 +1,8 @@
 // A randomized differential test of writes against SQLite: sessions of INSERT, UPDATE (of values, of keys and
-// of partition keys), DELETE, MERGE, INSERT ... ON CONFLICT, transaction blocks, VACUUM, CHECKPOINT and reopen,
-// on a plain, a clustered and a partitioned table with a PRIMARY KEY and a UNIQUE column. After every statement
-// both must have succeeded or both failed, and hold the same rows. Fixed seeds run in `make test`;
+// of partition keys), DELETE, MERGE, INSERT ... ON CONFLICT, transaction blocks (committed and rolled back),
+// schema changes inside and outside them (CREATE, DROP and RENAME of a second table and its columns), VACUUM,
+// CHECKPOINT and reopen, on a plain, a clustered and a partitioned table with a PRIMARY KEY and a UNIQUE column.
+// After every statement both must have succeeded or both failed, and hold the same rows. Fixed seeds run in `make test`;
 // BASALT_DIFFERENTIAL_SEEDS=n runs n seeds (make test-long).
 //   SQLite has no MERGE: the test gives it the same change as an UPDATE, a DELETE and an INSERT in a savepoint.
 //   SQLite checks unique keys row by row, PostgreSQL and Basalt at the end of the statement: key moves that
@@ -82,8 +83,9 @@ public:
     explicit Generator(uint32_t seed) : rng_(seed) {}
 
     Step next() {
-        int kind = pick(0, 99);
+        int kind = pick(0, 109);
         statement_++;
+        if (kind >= 100) return same(schema_change());
         if (kind < 22) return same(insert());
         if (kind < 34) return same(fmt::format("UPDATE t SET v = v + {} WHERE {}", pick(-50, 50), condition()));
         if (kind < 40) return same(fmt::format("UPDATE t SET grp = (grp + {}) % 4 WHERE {}", pick(1, 3), condition()));
@@ -103,7 +105,12 @@ public:
             s.reopen = true;
             return s;
         }
-        return same(pick(0, 1) ? "BEGIN" : "COMMIT");
+        switch (pick(0, 3)) {
+            case 0:
+            case 1: return same("BEGIN");
+            case 2: return same("COMMIT");
+            default: return same("ROLLBACK");
+        }
     }
 
 private:
@@ -175,6 +182,18 @@ private:
         (void)ids;
         return s;
     }
+    // On the second table, which comes and goes and changes its names (SQLite's DDL is transactional too).
+    std::string schema_change() {
+        const char* table = pick(0, 1) ? "side" : "side2";
+        switch (pick(0, 6)) {
+            case 0: return fmt::format("CREATE TABLE IF NOT EXISTS {} (id INT PRIMARY KEY NOT NULL, note INT)", table);
+            case 1: return fmt::format("DROP TABLE IF EXISTS {}", table);
+            case 2: return fmt::format("ALTER TABLE {} RENAME TO {}", table, table == std::string("side") ? "side2" : "side");
+            case 3: return fmt::format("ALTER TABLE {} RENAME COLUMN {}", table, pick(0, 1) ? "note TO remark" : "remark TO note");
+            case 4: return fmt::format("DELETE FROM {} WHERE id % 2 = {}", table, pick(0, 1));
+            default: return fmt::format("INSERT INTO {} SELECT id, v FROM t WHERE {}", table, condition());
+        }
+    }
     Step same(const std::string& sql) { return Step{sql, sql, false}; }
     Step same(const std::string& basalt, const std::string& sqlite) { return Step{basalt, sqlite, false}; }
 
@@ -183,6 +202,7 @@ private:
 };
 
 const char* kDump = "SELECT id, grp, u, v FROM t ORDER BY id";
+const char* kSideTables[] = {"side", "side2"};
 
 void run_session(uint32_t seed, const Layout& layout, int steps) {
     std::string dir = basalt::test::temp_dir(fmt::format("differential-{}-{}", layout.name, seed));
@@ -212,7 +232,7 @@ void run_session(uint32_t seed, const Layout& layout, int steps) {
             history.push_back("-- reopen");
         } else {
             if (step.basalt == "BEGIN" && in_block) continue;
-            if (step.basalt == "COMMIT" && !in_block) continue;
+            if ((step.basalt == "COMMIT" || step.basalt == "ROLLBACK") && !in_block) continue;
             if (in_block && (step.basalt == "VACUUM" || step.basalt == "CHECKPOINT")) continue;
             history.push_back(step.basalt);
             std::string basalt_error;
@@ -233,7 +253,7 @@ void run_session(uint32_t seed, const Layout& layout, int steps) {
                        << "\nstatements:\n" << trail;
             }
             if (step.basalt == "BEGIN") in_block = true;
-            if (step.basalt == "COMMIT") in_block = false;
+            if (step.basalt == "COMMIT" || step.basalt == "ROLLBACK") in_block = false;
             if (in_block && !basalt_error.empty()) {
                 // A failed statement aborts a PostgreSQL block; SQLite's goes on: end both.
                 conn->query("ROLLBACK");
@@ -244,6 +264,15 @@ void run_session(uint32_t seed, const Layout& layout, int steps) {
         }
         std::string got = basalt::test::text(*conn, kDump);
         std::string want = lite.rows(kDump);
+        for (const char* side : kSideTables) {
+            std::string dump = fmt::format("SELECT * FROM {} ORDER BY 1", side);
+            got += std::string(side) + ":\n";
+            // A failing SELECT would abort an open block: look the table up first.
+            std::string exists = basalt::test::text(*conn, fmt::format("SELECT count(*) FROM basalt_tables() WHERE name = '{}'", side));
+            got += exists == "0\n" ? "missing\n" : basalt::test::text(*conn, dump);
+            std::string lite_rows = lite.rows(dump);
+            want += std::string(side) + ":\n" + (lite_rows == "prepare failed" ? "missing\n" : lite_rows);
+        }
         if (got != want) {
             std::string trail;
             for (const auto& h : history) trail += "  " + h + ";\n";
