@@ -135,8 +135,8 @@ QueryResult Connection::execute(const Statement& s) {
         throw Error(sql_state::kActiveSqlTransaction,
                     fmt::format("{} cannot run inside a transaction block", statement_name(s.kind)), s.position);
     }
-    std::unique_lock<std::shared_mutex> exclusive(database_.statement_lock(), std::defer_lock);
-    std::shared_lock<std::shared_mutex> shared(database_.statement_lock(), std::defer_lock);
+    std::unique_lock<FairSharedMutex> exclusive(database_.statement_lock(), std::defer_lock);
+    std::shared_lock<FairSharedMutex> shared(database_.statement_lock(), std::defer_lock);
     if (schema_change) {
         exclusive.lock();
     } else {
@@ -270,7 +270,7 @@ QueryResult Connection::execute_transaction_control(const Statement& s) {
         return r;
     }
     if (finished) {
-        std::shared_lock<std::shared_mutex> shared(database_.statement_lock());
+        std::shared_lock<FairSharedMutex> shared(database_.statement_lock());
         transaction_ = std::move(finished);
         commit_transaction();  // 40001 here rolls back and ends the block
     }

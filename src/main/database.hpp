@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "catalog/catalog.hpp"
+#include "common/fair_shared_mutex.hpp"
 #include "common/file_system.hpp"
 #include "common/task_scheduler.hpp"
 #include "main/query_result.hpp"
@@ -51,8 +52,9 @@ public:
     StatementExtensions& extensions() { return extensions_; }
     TransactionManager& transactions() { return transactions_; }
     // Schema changes hold this exclusively, every other statement shares it: a running query never sees the
-    // catalog or a table's columns change under it. Data changes are isolated by MVCC, not by this lock.
-    std::shared_mutex& statement_lock() { return statement_lock_; }
+    // catalog or a table's columns change under it. Data changes are isolated by MVCC, not by this lock. A
+    // waiting schema change or checkpoint goes before statements that arrive after it.
+    FairSharedMutex& statement_lock() { return statement_lock_; }
 
     bool persistent() const { return !directory_.empty(); }
     // Opened read-only and done replaying: every change is refused (25006).
@@ -110,7 +112,7 @@ private:
     std::unique_ptr<TaskScheduler> scheduler_;
     StatementExtensions extensions_;
     TransactionManager transactions_;
-    std::shared_mutex statement_lock_;
+    FairSharedMutex statement_lock_;
     std::string directory_;
     bool read_only_ = false;
     std::shared_ptr<FileSystem> fs_;
