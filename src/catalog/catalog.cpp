@@ -316,6 +316,9 @@ void Catalog::replace_table(const std::string& schema, const std::string& name, 
     const Relation* current = visible_relation(key, writer.view());
     if (!current || !current->table) throw Error(sql_state::kUndefinedTable, fmt::format("relation \"{}\" does not exist", name));
     check_writable(relations_.at(key), writer, fmt::format("table \"{}\"", name));
+    // `current` points into a version list that the pushes below may reallocate.
+    std::shared_ptr<TableEntry> replaced = current->table;
+    current = nullptr;
     changed->schema = key.first;
     RelationKey new_key{key.first, changed->name};
     if (new_key != key) {
@@ -328,7 +331,7 @@ void Catalog::replace_table(const std::string& schema, const std::string& name, 
         push_relation(key, Relation{}, writer);
     }
     stamp_storage(changed->storage, writer);
-    changed->previous = current->table;
+    changed->previous = replaced;
     start_definition(*changed, writer);
     push_relation(new_key, Relation{std::move(changed), nullptr}, writer);
 }
