@@ -224,7 +224,7 @@ uint64_t Database::log_commit(const Transaction& transaction, txn_t commit_id) {
     std::vector<std::pair<std::shared_ptr<TableEntry>, const LocalTableStorage*>> inserts;
     std::vector<std::pair<std::shared_ptr<TableEntry>, const std::vector<row_t>*>> deletes;
     for (const auto& [raw, local] : transaction.local_storages()) {
-        if (raw->temporary()) continue;
+        if (raw->temporary() || local->chunk_count() == 0) continue;
         if (auto table = catalog_.find_table_by_storage(raw, view)) inserts.emplace_back(table, local.get());
     }
     for (const auto& [raw, entry] : transaction.deletes()) {

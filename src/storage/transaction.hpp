@@ -48,7 +48,15 @@ public:
 
     // Whether this transaction holds uncommitted changes to table.
     bool touches(const DataTable* table) const { return touched_.count(table) > 0; }
-    bool has_changes() const { return !locals_.empty() || !deletes_.empty() || !pending_changes_.empty(); }
+    // Rows inserted or deleted, or schema changes (a statement that touched a table but changed no row, like an
+    // UPDATE matching nothing, commits nothing: no commit id, no log record).
+    bool has_changes() const {
+        if (!deletes_.empty() || !pending_changes_.empty()) return true;
+        for (const auto& [raw, local] : locals_) {
+            if (local->chunk_count() > 0) return true;
+        }
+        return false;
+    }
 
     // Invariant 3.
     struct PendingChange {
