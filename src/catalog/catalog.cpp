@@ -9,26 +9,10 @@
 
 namespace basalt {
 
-TableEntry::TableEntry(const TableEntry& other)
-    : schema(other.schema),
-      name(other.name),
-      columns(other.columns),
-      unique_constraints(other.unique_constraints),
-      checks(other.checks),
-      partition_sql(other.partition_sql),
-      cluster_by(other.cluster_by),
-      ttl_column(other.ttl_column),
-      ttl(other.ttl),
-      on_commit(other.on_commit),
-      storage(other.storage),
-      previous(other.previous),
-      since(other.since),
-      columns_moved(other.columns_moved.load()) {}
-
 std::shared_ptr<TableEntry> TableEntry::definition_at(const std::shared_ptr<TableEntry>& self, txn_t snapshot) const {
     std::shared_ptr<TableEntry> entry = self;
     while (entry->since_stamp() > snapshot && entry->previous) entry = entry->previous;
-    if (entry->columns_moved.load()) {
+    if (entry->columns_moved) {
         throw Error(sql_state::kFeatureNotSupported,
                     fmt::format("cannot read \"{}\" as of snapshot {}: a column it had then was dropped or changed its type since", name,
                                 snapshot));

@@ -69,16 +69,12 @@ struct TableEntry {
     std::string on_commit;                    // temporary tables: "delete_rows" or "drop" at each commit
     std::shared_ptr<DataTable> storage;
     // Time travel (invariant 6): the definition this one replaced (nullptr: none), since when this one holds
-    // (the commit that made it; the id of the transaction making it until then), and whether the storage's
-    // columns were dropped or retyped after this definition (its rows can then no longer be read through it).
+    // (the commit that made it; the id of the transaction making it until then; a copy shares it until
+    // Catalog::start_definition gives it its own), and whether the storage's columns were dropped or retyped after
+    // this definition (its rows can then no longer be read through it; set only by ALTERs that run alone).
     std::shared_ptr<TableEntry> previous;
     std::shared_ptr<std::atomic<txn_t>> since;
-    std::atomic<bool> columns_moved{false};
-
-    TableEntry() = default;
-    // A copy is a new definition of the same table: same storage, history and stamp until it gets its own
-    // (Catalog::start_definition).
-    TableEntry(const TableEntry& other);
+    bool columns_moved = false;
 
     std::optional<idx_t> find_column(const std::string& column) const;
     txn_t since_stamp() const { return since ? since->load(std::memory_order_acquire) : 0; }

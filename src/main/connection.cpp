@@ -283,23 +283,17 @@ void Connection::record_schema_change(std::string sql) {
 }
 
 void Connection::replay_schema_change(const std::string& sql, txn_t stamp) {
-    catalog_.set_replay_stamp(stamp);
-    try {
-        query(sql);
-    } catch (...) {
-        catalog_.set_replay_stamp(std::nullopt);
-        throw;
-    }
-    catalog_.set_replay_stamp(std::nullopt);
+    struct ReplayStamp {
+        SessionCatalog& catalog;
+        ReplayStamp(SessionCatalog& c, txn_t stamp) : catalog(c) { catalog.set_replay_stamp(stamp); }
+        ~ReplayStamp() { catalog.set_replay_stamp(std::nullopt); }
+    } replaying(catalog_, stamp);
+    query(sql);
 }
 
+// Schema changes are made in this transaction's catalog versions; the log gets them as SQL text with its commit
+// (record_schema_change), so a rolled-back or failed change leaves no trace anywhere.
 QueryResult Connection::dispatch(const Statement& s) {
-    // Schema changes are made in this transaction's catalog versions; the log gets them as SQL text with its
-    // commit (record_schema_change), so a rolled-back or failed change leaves no trace anywhere.
-    return dispatch_kind(s);
-}
-
-QueryResult Connection::dispatch_kind(const Statement& s) {
     switch (s.kind) {
         case StatementKind::kSelect: return execute_select(s);
         case StatementKind::kExplain: return execute_explain(s);

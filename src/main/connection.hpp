@@ -63,7 +63,6 @@ public:
 
 private:
     QueryResult dispatch(const Statement& s);
-    QueryResult dispatch_kind(const Statement& s);
     QueryResult execute_transaction_control(const Statement& s);
     // The snapshot an as_of() read names: a commit id, or the last commit at a timestamp; checked against the
     // retention period and what VACUUM removed (22023).

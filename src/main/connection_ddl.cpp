@@ -30,6 +30,26 @@ QueryResult tag(const char* t) {
     return r;
 }
 
+// ALTER COLUMN SET/DROP NOT NULL and SET/DROP DEFAULT on an entry (SET NOT NULL's check of the rows already
+// there is the caller's).
+void set_column_attribute(TableEntry& entry, const AlterCommand& cmd) {
+    auto idx = entry.find_column(cmd.column_name);
+    if (!idx) throw Error(sql_state::kUndefinedColumn, fmt::format("column \"{}\" does not exist", cmd.column_name));
+    ColumnDefinition& column = entry.columns[*idx];
+    if (cmd.kind == AlterKind::kSetDefault) {
+        column.default_sql = cmd.column.default_sql;
+        return;
+    }
+    if (cmd.kind == AlterKind::kDropNotNull) {
+        for (const auto& key : entry.unique_constraints) {
+            if (key.primary && std::find(key.columns.begin(), key.columns.end(), *idx) != key.columns.end()) {
+                throw Error(sql_state::kInvalidTableDefinition, fmt::format("column \"{}\" is in a primary key", column.name));
+            }
+        }
+    }
+    column.not_null = cmd.kind == AlterKind::kSetNotNull;
+}
+
 // The schema a CREATE puts its relation in: pg_temp for CREATE TEMP (42P16 when another schema is named), else
 // the one named, else the default schema (never pg_temp: CREATE TABLE t makes public.t even while a temporary
 // t exists, as in PostgreSQL).
@@ -418,30 +438,18 @@ QueryResult Connection::execute_alter(const Statement& s) {
         } else {
             for (const auto& cmd : s.alter_commands) {
                 auto idx = changed->find_column(cmd.column_name);
-                if (!idx) throw Error(sql_state::kUndefinedColumn, fmt::format("column \"{}\" does not exist", cmd.column_name));
-                auto& column = changed->columns[*idx];
-                if (cmd.kind == AlterKind::kSetNotNull && !column.not_null) {
+                if (cmd.kind == AlterKind::kSetNotNull && idx && !changed->columns[*idx].not_null) {
                     // Rows already there must satisfy it, as in PostgreSQL.
+                    const std::string& column = changed->columns[*idx].name;
                     std::string count = fmt::format("SELECT count(*) FROM {}.{} WHERE {} IS NULL", quote_identifier(table->schema),
-                                                    quote_identifier(table->name), quote_identifier(column.name));
+                                                    quote_identifier(table->name), quote_identifier(column));
                     QueryResult nulls = query(count);
                     if (nulls.chunks.empty() || nulls.chunks[0]->column(0).get_value(0).get_int64() > 0) {
                         throw Error(sql_state::kNotNullViolation,
-                                    fmt::format("column \"{}\" of relation \"{}\" contains null values", column.name, table->name));
+                                    fmt::format("column \"{}\" of relation \"{}\" contains null values", column, table->name));
                     }
                 }
-                if (cmd.kind == AlterKind::kSetNotNull || cmd.kind == AlterKind::kDropNotNull) {
-                    bool in_key = false;
-                    for (const auto& key : changed->unique_constraints) {
-                        in_key = in_key || (key.primary && std::find(key.columns.begin(), key.columns.end(), *idx) != key.columns.end());
-                    }
-                    if (cmd.kind == AlterKind::kDropNotNull && in_key) {
-                        throw Error(sql_state::kInvalidTableDefinition, fmt::format("column \"{}\" is in a primary key", column.name));
-                    }
-                    column.not_null = cmd.kind == AlterKind::kSetNotNull;
-                } else if (cmd.kind == AlterKind::kSetDefault) {
-                    column.default_sql = cmd.column.default_sql;
-                }
+                set_column_attribute(*changed, cmd);
             }
         }
         catalog.replace_table(s.target.schema, s.target.name, changed);
@@ -528,18 +536,8 @@ QueryResult Connection::execute_alter(const Statement& s) {
                     break;
                 }
                 case AlterKind::kSetNotNull:
-                case AlterKind::kDropNotNull: {
-                    auto idx = entry.find_column(cmd.column_name);
-                    if (!idx) throw Error(sql_state::kUndefinedColumn, fmt::format("column \"{}\" does not exist", cmd.column_name));
-                    entry.columns[*idx].not_null = cmd.kind == AlterKind::kSetNotNull;
-                    break;
-                }
-                case AlterKind::kSetDefault: {
-                    auto idx = entry.find_column(cmd.column_name);
-                    if (!idx) throw Error(sql_state::kUndefinedColumn, fmt::format("column \"{}\" does not exist", cmd.column_name));
-                    entry.columns[*idx].default_sql = cmd.column.default_sql;
-                    break;
-                }
+                case AlterKind::kDropNotNull:
+                case AlterKind::kSetDefault: set_column_attribute(entry, cmd); break;
                 case AlterKind::kAlterType: {
                     auto idx = entry.find_column(cmd.column_name);
                     if (!idx) throw Error(sql_state::kUndefinedColumn, fmt::format("column \"{}\" does not exist", cmd.column_name));
