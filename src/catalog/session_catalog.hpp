@@ -48,6 +48,8 @@ public:
     std::shared_ptr<TableEntry> alter_in_place(const std::string& schema, const std::string& name, bool moves_columns);
     // as_of(): the snapshot a snapshot id or timestamp names (checked against retention; set by the session).
     std::function<txn_t(const Value&)> resolve_snapshot;
+    // now(): when the session's transaction started, in microseconds since the epoch (0: unknown).
+    int64_t transaction_time = 0;
     // CREATE / DROP SCHEMA: the shared catalog's (names starting with pg_ are reserved: 42939).
     void create_schema(const std::string& name, bool if_not_exists);
     void drop_schema(const std::string& name, bool if_exists, bool cascade);

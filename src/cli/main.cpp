@@ -131,6 +131,7 @@ int main(int argc, char** argv) {
     Database& database = *opened;
     install_io_extensions(database);
     Connection connection(database);
+    cancel_on_interrupt_signal(connection);
     bool ok = true;
     for (const auto& [kind, arg] : actions) {
         std::string sql = arg;

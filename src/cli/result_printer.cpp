@@ -43,12 +43,13 @@ size_t display_width(std::string_view s) {
 
 bool right_aligned(const LogicalType& t) { return t.is_numeric(); }
 
-void print_table(std::ostream& out, const QueryResult& r) {
+// Aligned columns need every row's width first: the table format reads the whole result before printing.
+void print_table(std::ostream& out, QueryResult& r) {
     size_t columns = r.names.size();
     std::vector<size_t> widths(columns);
     for (size_t c = 0; c < columns; c++) widths[c] = display_width(r.names[c]);
     std::vector<std::vector<std::string>> cells;
-    for (const auto& chunk : r.chunks) {
+    while (auto chunk = r.fetch()) {
         for (idx_t row = 0; row < chunk->size(); row++) {
             std::vector<std::string> line;
             for (size_t c = 0; c < columns; c++) {
@@ -92,10 +93,12 @@ std::string csv_field(const std::string& s) {
     return s;
 }
 
-void print_csv(std::ostream& out, const QueryResult& r) {
+// CSV and JSON print rows as they arrive, flushing after each chunk, so a reader sees the first rows while the
+// query still runs and the result is never held whole.
+void print_csv(std::ostream& out, QueryResult& r) {
     for (size_t c = 0; c < r.names.size(); c++) out << (c ? "," : "") << csv_field(r.names[c]);
     out << "\n";
-    for (const auto& chunk : r.chunks) {
+    while (auto chunk = r.fetch()) {
         for (idx_t row = 0; row < chunk->size(); row++) {
             for (size_t c = 0; c < r.names.size(); c++) {
                 const Vector& v = chunk->column(c);
@@ -104,10 +107,11 @@ void print_csv(std::ostream& out, const QueryResult& r) {
             }
             out << "\n";
         }
+        out.flush();
     }
 }
 
-void print_json(std::ostream& out, const QueryResult& r) {
+void print_json(std::ostream& out, QueryResult& r) {
     out << "{\"columns\":[";
     for (size_t c = 0; c < r.names.size(); c++) {
         out << (c ? "," : "") << "{\"name\":\"" << json_escape(r.names[c]) << "\",\"type\":\"" << json_escape(r.types[c].to_string())
@@ -115,7 +119,7 @@ void print_json(std::ostream& out, const QueryResult& r) {
     }
     out << "],\"rows\":[";
     bool first = true;
-    for (const auto& chunk : r.chunks) {
+    while (auto chunk = r.fetch()) {
         for (idx_t row = 0; row < chunk->size(); row++) {
             out << (first ? "" : ",") << "[";
             first = false;
@@ -140,13 +144,14 @@ void print_json(std::ostream& out, const QueryResult& r) {
             }
             out << "]";
         }
+        out.flush();
     }
     out << "]}\n";
 }
 
 }  // namespace
 
-void print_result(std::ostream& out, const QueryResult& result, OutputFormat format) {
+void print_result(std::ostream& out, QueryResult& result, OutputFormat format) {
     if (!result.returns_rows) {
         if (format == OutputFormat::kJson) {
             out << "{\"command\":\"" << json_escape(result.command_tag) << "\"}\n";

@@ -14,7 +14,8 @@ enum class OutputFormat { kTable, kCsv, kJson };
 // Text of one value as clients see it (NULL as empty/absent is the printer's business).
 std::string value_text(const Vector& v, idx_t row);
 
-void print_result(std::ostream& out, const QueryResult& result, OutputFormat format);
+// Reads the result (streamed ones as they arrive); an error while streaming is thrown after the rows before it.
+void print_result(std::ostream& out, QueryResult& result, OutputFormat format);
 void print_error(std::ostream& out, const Error& error, const std::string& sql, OutputFormat format);
 std::string json_escape(std::string_view s);
 

@@ -1,7 +1,9 @@
 #include "cli/shell.hpp"
 
+#include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -12,6 +14,25 @@
 #include "parser/parser.hpp"
 
 namespace basalt {
+
+namespace {
+// The connection Ctrl-C cancels. A signal handler reaches nothing but globals; this is the command's one session.
+std::atomic<Connection*> interrupt_target{nullptr};
+
+extern "C" void on_interrupt_signal(int) {
+    // Connection::interrupt() is one lock-free atomic store: safe in a signal handler.
+    if (Connection* c = interrupt_target.load()) c->interrupt();
+}
+}  // namespace
+
+void cancel_on_interrupt_signal(Connection& connection) {
+    interrupt_target.store(&connection);
+    struct sigaction action {};
+    action.sa_handler = on_interrupt_signal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;  // a read at the prompt goes on; only the running statement is cancelled
+    sigaction(SIGINT, &action, nullptr);
+}
 
 bool run_sql(Connection& connection, const std::string& sql, OutputFormat format, bool timing) {
     try {

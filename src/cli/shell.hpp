@@ -10,6 +10,9 @@ namespace basalt {
 
 // Runs SQL text, printing results or the error; returns false when a statement failed.
 bool run_sql(Connection& connection, const std::string& sql, OutputFormat format, bool timing);
+// Ctrl-C (SIGINT) cancels the statement running on `connection` (57014) instead of ending the process; the
+// session and its open transaction block stay, as in psql.
+void cancel_on_interrupt_signal(Connection& connection);
 int run_shell(Connection& connection, OutputFormat format);
 // True when buf ends with ';' outside quotes and comments (a statement is complete).
 bool statement_complete(const std::string& buf);

@@ -6,8 +6,11 @@
 //       would deadlock them both).
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
+
+#include "common/interrupt.hpp"
 
 namespace basalt {
 
@@ -36,6 +39,36 @@ public:
     void lock_shared() {
         std::unique_lock guard(mutex_);
         changed_.wait(guard, [this]() { return !exclusive_ && waiting_exclusive_ == 0; });
+        shared_++;
+    }
+    // As lock() and lock_shared(), but a statement that is cancelled or times out while waiting gives up (57014).
+    void lock(const InterruptState& interrupt) {
+        std::unique_lock guard(mutex_);
+        waiting_exclusive_++;
+        while (exclusive_ || shared_ > 0) {
+            if (interrupt.stop_requested()) {
+                waiting_exclusive_--;
+                guard.unlock();
+                changed_.notify_all();  // shared lockers held back by this waiter may go
+                interrupt.check();
+                guard.lock();
+                waiting_exclusive_++;
+            }
+            changed_.wait_for(guard, std::chrono::milliseconds(10));
+        }
+        waiting_exclusive_--;
+        exclusive_ = true;
+    }
+    void lock_shared(const InterruptState& interrupt) {
+        std::unique_lock guard(mutex_);
+        while (exclusive_ || waiting_exclusive_ > 0) {
+            if (interrupt.stop_requested()) {
+                guard.unlock();
+                interrupt.check();
+                guard.lock();
+            }
+            changed_.wait_for(guard, std::chrono::milliseconds(10));
+        }
         shared_++;
     }
     bool try_lock_shared() {

@@ -3,12 +3,9 @@
 #include <chrono>
 
 #include "common/error.hpp"
-#include "execution/operator/physical_hash_join.hpp"
-#include "execution/operator/physical_materialize.hpp"
+#include "execution/operator/physical_result_collector.hpp"
 
 namespace basalt {
-
-namespace {
 
 struct Pipeline {
     PhysicalOperator* source = nullptr;
@@ -16,7 +13,15 @@ struct Pipeline {
     PhysicalOperator* sink = nullptr;
     idx_t sink_child = 0;
     std::vector<std::unique_ptr<Pipeline>> dependencies;
+    std::unique_ptr<GlobalSourceState> global_source;  // while the pipeline runs
 };
+
+namespace {
+
+// A slice ends after this long, so other queries waiting for the pool get a turn.
+constexpr auto kSliceDuration = std::chrono::milliseconds(10);
+// The batch of rows an operator emits after its input ended: after every source batch.
+constexpr idx_t kFlushBatch = ~idx_t{0} - 1;
 
 void build_pipeline(PhysicalOperator* op, Pipeline& pipeline);
 
@@ -45,6 +50,12 @@ void build_pipeline(PhysicalOperator* op, Pipeline& pipeline) {
     build_pipeline(op->children[0].get(), pipeline);
 }
 
+// Dependencies before the pipelines that read their sinks (depth first).
+void flatten(Pipeline& pipeline, std::vector<Pipeline*>& order) {
+    for (auto& dep : pipeline.dependencies) flatten(*dep, order);
+    order.push_back(&pipeline);
+}
+
 struct Timer {
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
     uint64_t nanos() const {
@@ -53,84 +64,104 @@ struct Timer {
     }
 };
 
-class PipelineRunner {
+// One worker of a pipeline: its local states, and where it stopped when its last slice ended.
+class PipelineTask final : public Task {
 public:
-    PipelineRunner(QueryContext& query, Pipeline& pipeline) : query_(query), pipeline_(pipeline) {}
-
-    void run() {
-        ExecContext ctx{&query_};
-        ctx.sink_child = pipeline_.sink_child;
-        Source* source = pipeline_.source->as_source();
-        Sink* sink = pipeline_.sink->as_sink();
-        auto global_source = source->make_global_source_state(ctx);
-        bool parallel = source->parallel_source() && sink->parallel_sink();
-        for (auto* op : pipeline_.operators) {
-            if (auto* join = dynamic_cast<PhysicalHashJoin*>(op); join && join->needs_flush()) parallel = false;
+    PipelineTask(QueryContext& query, Pipeline& pipeline, std::atomic<bool>& stop)
+        : query_(query), pipeline_(pipeline), stop_(stop), ctx_{&query} {
+        ctx_.sink_child = pipeline.sink_child;
+        source_ = pipeline.source->as_source();
+        sink_ = pipeline.sink->as_sink();
+        local_source_ = source_->make_local_source_state(ctx_, *pipeline.global_source);
+        outputs_.resize(pipeline.operators.size());
+        for (size_t i = 0; i < pipeline.operators.size(); i++) {
+            states_.push_back(pipeline.operators[i]->as_operator()->make_operator_state(ctx_));
+            outputs_[i].initialize(pipeline.operators[i]->types());
         }
-        int workers = parallel ? query_.threads : 1;
-        query_.scheduler->run_workers(workers, [&](int) { run_worker(*global_source); });
+        local_sink_ = sink_->make_local_sink_state(ctx_, *pipeline.sink->sink_state);
+        chunk_.initialize(pipeline.source->types());
+    }
+
+    TaskResult run() override {
+        try {
+            return run_slice();
+        } catch (...) {
+            stop_.store(true, std::memory_order_relaxed);  // the other workers of the query stop too
+            throw;
+        }
     }
 
 private:
-    void run_worker(GlobalSourceState& global_source) {
-        ExecContext ctx{&query_};
-        ctx.sink_child = pipeline_.sink_child;
-        Source* source = pipeline_.source->as_source();
-        Sink* sink = pipeline_.sink->as_sink();
-        auto local_source = source->make_local_source_state(ctx, global_source);
-        std::vector<std::unique_ptr<OperatorState>> states;
-        std::vector<DataChunk> outputs(pipeline_.operators.size());
-        for (size_t i = 0; i < pipeline_.operators.size(); i++) {
-            states.push_back(pipeline_.operators[i]->as_operator()->make_operator_state(ctx));
-            outputs[i].initialize(pipeline_.operators[i]->types());
-        }
-        auto local_sink = sink->make_local_sink_state(ctx, *pipeline_.sink->sink_state);
-        DataChunk chunk;
-        chunk.initialize(pipeline_.source->types());
-        bool finished = false;
-        while (!finished && !query_.cancelled.load(std::memory_order_relaxed)) {
-            chunk.reset();
+    enum class Phase { kScan, kFlush, kCombine };
+
+    TaskResult run_slice() {
+        Timer slice;
+        while (phase_ == Phase::kScan) {
+            if (stop_.load(std::memory_order_relaxed)) return TaskResult::kFinished;
+            query_.check_interrupt();
+            chunk_.reset();
             Timer t;
-            source->produce(ctx, global_source, *local_source, chunk);
-            record(*pipeline_.source, chunk.size(), t);
-            if (chunk.size() == 0) break;
-            ctx.batch_index = local_source->batch_index;
-            finished = push(ctx, 0, chunk, states, outputs, *local_sink);
+            source_->produce(ctx_, *pipeline_.global_source, *local_source_, chunk_);
+            record(*pipeline_.source, chunk_.size(), t);
+            if (chunk_.size() == 0) {
+                phase_ = Phase::kFlush;
+                break;
+            }
+            ctx_.batch_index = local_source_->batch_index;
+            sink_->next_batch(ctx_, *pipeline_.sink->sink_state, *local_sink_);
+            if (push(0, chunk_)) phase_ = Phase::kCombine;
+            if (blocked_) {
+                blocked_ = false;
+                return TaskResult::kBlocked;
+            }
+            if (phase_ == Phase::kScan && std::chrono::steady_clock::now() - slice.start > kSliceDuration) return TaskResult::kYield;
         }
-        // Operators that emit rows after their input ends (FULL join: unmatched build rows).
-        for (size_t i = 0; i < pipeline_.operators.size() && !finished; i++) {
-            auto* join = dynamic_cast<PhysicalHashJoin*>(pipeline_.operators[i]);
-            if (!join || !join->needs_flush()) continue;
-            OperatorResult r;
-            do {
-                outputs[i].reset();
-                r = join->flush(ctx, *states[i], outputs[i]);
-                ctx.batch_index = ~idx_t{0} - 1;
-                if (outputs[i].size() > 0) finished = push(ctx, i + 1, outputs[i], states, outputs, *local_sink);
-            } while (r == OperatorResult::kHaveMoreOutput && !finished);
+        while (phase_ == Phase::kFlush && flush_index_ < pipeline_.operators.size()) {
+            if (stop_.load(std::memory_order_relaxed)) return TaskResult::kFinished;
+            query_.check_interrupt();
+            Operator* op = pipeline_.operators[flush_index_]->as_operator();
+            if (!op->needs_flush()) {
+                flush_index_++;
+                continue;
+            }
+            DataChunk& out = outputs_[flush_index_];
+            out.reset();
+            OperatorResult r = op->flush(ctx_, *states_[flush_index_], out);
+            if (ctx_.batch_index != kFlushBatch) {
+                ctx_.batch_index = kFlushBatch;
+                sink_->next_batch(ctx_, *pipeline_.sink->sink_state, *local_sink_);
+            }
+            if (out.size() > 0 && push(flush_index_ + 1, out)) phase_ = Phase::kCombine;
+            if (r != OperatorResult::kHaveMoreOutput) flush_index_++;
+            if (blocked_) {
+                blocked_ = false;
+                return TaskResult::kBlocked;
+            }
         }
         Timer t;
-        sink->combine(ctx, *pipeline_.sink->sink_state, *local_sink);
+        sink_->combine(ctx_, *pipeline_.sink->sink_state, *local_sink_);
         record(*pipeline_.sink, 0, t);
+        return TaskResult::kFinished;
     }
 
-    // Pushes a chunk through operators [index, end) into the sink; returns true when the sink is done.
-    bool push(ExecContext& ctx, size_t index, DataChunk& input, std::vector<std::unique_ptr<OperatorState>>& states,
-              std::vector<DataChunk>& outputs, LocalSinkState& local_sink) {
+    // Pushes a chunk through operators [index, end) into the sink; returns true when the pipeline is done (the
+    // sink or an operator needs no more rows). A sink that takes a chunk but has no room for more sets blocked_.
+    bool push(size_t index, DataChunk& input) {
         if (index == pipeline_.operators.size()) {
             Timer t;
-            SinkResult r = pipeline_.sink->as_sink()->consume(ctx, *pipeline_.sink->sink_state, local_sink, input);
+            SinkResult r = sink_->consume(ctx_, *pipeline_.sink->sink_state, *local_sink_, input);
             record(*pipeline_.sink, 0, t);
+            if (r == SinkResult::kBlocked) blocked_ = true;
             return r == SinkResult::kFinished;
         }
         PhysicalOperator* op = pipeline_.operators[index];
-        DataChunk& out = outputs[index];
+        DataChunk& out = outputs_[index];
         while (true) {
             out.reset();
             Timer t;
-            OperatorResult r = op->as_operator()->execute(ctx, *states[index], input, out);
+            OperatorResult r = op->as_operator()->execute(ctx_, *states_[index], input, out);
             record(*op, out.size(), t);
-            if (out.size() > 0 && push(ctx, index + 1, out, states, outputs, local_sink)) return true;
+            if (out.size() > 0 && push(index + 1, out)) return true;
             if (r == OperatorResult::kFinished) return true;
             if (r != OperatorResult::kHaveMoreOutput) return false;
         }
@@ -145,21 +176,19 @@ private:
 
     QueryContext& query_;
     Pipeline& pipeline_;
+    std::atomic<bool>& stop_;
+    ExecContext ctx_;
+    Source* source_;
+    Sink* sink_;
+    std::unique_ptr<LocalSourceState> local_source_;
+    std::vector<std::unique_ptr<OperatorState>> states_;
+    std::vector<DataChunk> outputs_;
+    std::unique_ptr<LocalSinkState> local_sink_;
+    DataChunk chunk_;
+    Phase phase_ = Phase::kScan;
+    size_t flush_index_ = 0;
+    bool blocked_ = false;
 };
-
-void run_pipeline(QueryContext& query, Pipeline& pipeline) {
-    for (auto& dep : pipeline.dependencies) run_pipeline(query, *dep);
-    ExecContext ctx{&query};
-    // A sink with several child pipelines (set operations) gets its state once, from the first.
-    if (!pipeline.sink->sink_state || pipeline.sink_child == pipeline.sink->as_sink()->sink_children()[0]) {
-        pipeline.sink->sink_state = pipeline.sink->as_sink()->make_global_sink_state(ctx);
-    }
-    PipelineRunner(query, pipeline).run();
-    auto children = pipeline.sink->as_sink()->sink_children();
-    if (pipeline.sink_child == children.back()) {
-        pipeline.sink->as_sink()->finalize(ctx, *pipeline.sink->sink_state);
-    }
-}
 
 void number(PhysicalOperator& op, int& next) {
     op.id = next++;
@@ -168,6 +197,87 @@ void number(PhysicalOperator& op, int& next) {
 
 }  // namespace
 
+QueryExecutor::QueryExecutor(QueryContext& query, PhysicalOperator& root, bool streaming)
+    : query_(query), streaming_(streaming), group_(*query.scheduler) {
+    collector_ = std::make_unique<PhysicalResultCollector>(root.types(), streaming);
+    collector_->id = static_cast<int>(query.stats.size());
+    query.stats.push_back(std::make_unique<OperatorStats>());
+    root_pipeline_ = std::make_unique<Pipeline>();
+    root_pipeline_->sink = collector_.get();
+    build_pipeline(&root, *root_pipeline_);
+    flatten(*root_pipeline_, order_);
+}
+
+QueryExecutor::~QueryExecutor() { stop(); }
+
+void QueryExecutor::stop() {
+    stop_.store(true, std::memory_order_relaxed);
+    group_.drop_pending();
+}
+
+void QueryExecutor::start_pipeline(Pipeline& pipeline) {
+    ExecContext ctx{&query_};
+    ctx.sink_child = pipeline.sink_child;
+    Source* source = pipeline.source->as_source();
+    Sink* sink = pipeline.sink->as_sink();
+    // A sink with several child pipelines (set operations) gets its state once, from the first.
+    if (!pipeline.sink->sink_state || pipeline.sink_child == sink->sink_children()[0]) {
+        pipeline.sink->sink_state = sink->make_global_sink_state(ctx);
+    }
+    pipeline.global_source = source->make_global_source_state(ctx);
+    bool parallel = source->parallel_source() && sink->parallel_sink();
+    for (auto* op : pipeline.operators) parallel = parallel && !op->as_operator()->needs_flush();
+    int workers = parallel ? std::max(1, query_.threads) : 1;
+    for (int i = 0; i < workers; i++) group_.submit(std::make_shared<PipelineTask>(query_, pipeline, stop_));
+}
+
+void QueryExecutor::finish_pipeline(Pipeline& pipeline) {
+    ExecContext ctx{&query_};
+    ctx.sink_child = pipeline.sink_child;
+    Sink* sink = pipeline.sink->as_sink();
+    if (pipeline.sink_child == sink->sink_children().back()) sink->finalize(ctx, *pipeline.sink->sink_state);
+    pipeline.global_source.reset();
+}
+
+void QueryExecutor::start() {
+    if (started_) return;
+    started_ = true;
+    for (size_t i = 0; i + 1 < order_.size(); i++) {
+        query_.check_interrupt();
+        start_pipeline(*order_[i]);
+        group_.wait();
+        finish_pipeline(*order_[i]);
+    }
+    query_.check_interrupt();
+    start_pipeline(*order_.back());
+}
+
+std::unique_ptr<DataChunk> QueryExecutor::fetch() {
+    start();
+    while (true) {
+        size_t ready_left = 0;
+        if (auto chunk = collector_->take_ready(ready_left)) {
+            if (ready_left < PhysicalResultCollector::kReadyLimit / 2) group_.unblock();
+            return chunk;
+        }
+        if (finished_) return nullptr;
+        query_.check_interrupt();
+        group_.unblock();
+        if (!group_.work_once(10)) {
+            finish_pipeline(*order_.back());
+            finished_ = true;
+        }
+    }
+}
+
+std::vector<std::unique_ptr<DataChunk>> QueryExecutor::run_to_end() {
+    start();
+    group_.wait();
+    finish_pipeline(*order_.back());
+    finished_ = true;
+    return collector_->take_all();
+}
+
 void number_operators(PhysicalOperator& root, QueryContext& query) {
     int next = static_cast<int>(query.stats.size());
     number(root, next);
@@ -175,15 +285,8 @@ void number_operators(PhysicalOperator& root, QueryContext& query) {
 }
 
 std::vector<std::unique_ptr<DataChunk>> execute_plan(QueryContext& query, PhysicalOperator& root) {
-    PhysicalResultCollector collector(root.types());
-    collector.id = static_cast<int>(query.stats.size());
-    query.stats.push_back(std::make_unique<OperatorStats>());
-    Pipeline pipeline;
-    pipeline.sink = &collector;
-    build_pipeline(&root, pipeline);
-    // Dependencies run depth-first: the sinks a pipeline reads from are complete before it starts.
-    run_pipeline(query, pipeline);
-    return collector.take_chunks();
+    QueryExecutor executor(query, root, false);
+    return executor.run_to_end();
 }
 
 std::shared_ptr<ColumnDataCollection> execute_to_collection(QueryContext& query, PhysicalOperator& root) {

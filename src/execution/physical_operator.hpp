@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "common/interrupt.hpp"
 #include "common/task_scheduler.hpp"
 #include "storage/version.hpp"
 #include "types/value.hpp"
@@ -46,7 +47,13 @@ struct QueryContext {
     std::map<uint32_t, std::shared_ptr<ColumnDataCollection>> working_tables;
     std::mutex working_tables_mutex;
     std::vector<std::unique_ptr<OperatorStats>> stats;  // by operator id
-    std::atomic<bool> cancelled{false};
+    // The session's cancel request and statement_timeout (none in internal queries).
+    const InterruptState* interrupt = nullptr;
+
+    // Throws 57014 when the statement was cancelled or timed out. Long loops call it every few thousand rows.
+    void check_interrupt() const {
+        if (interrupt) interrupt->check();
+    }
 };
 
 struct ExecContext {
@@ -73,7 +80,9 @@ struct LocalSinkState {
 };
 
 enum class OperatorResult { kNeedMoreInput, kHaveMoreOutput, kFinished };
-enum class SinkResult { kNeedMoreInput, kFinished };
+// kBlocked: the chunk was taken, but the sink has no room for more until its reader makes some (a streamed
+// result nobody reads); the worker pauses after the chunk it is pushing.
+enum class SinkResult { kNeedMoreInput, kFinished, kBlocked };
 
 struct Source {
     virtual ~Source() = default;
@@ -89,6 +98,10 @@ struct Operator {
     virtual ~Operator() = default;
     virtual std::unique_ptr<OperatorState> make_operator_state(ExecContext&) const = 0;
     virtual OperatorResult execute(ExecContext&, OperatorState&, const DataChunk& in, DataChunk& out) const = 0;
+    // Operators that emit rows after their input ends (a FULL join's unmatched build rows) say so; the executor
+    // then runs the pipeline on one worker and calls flush() until it returns something but kHaveMoreOutput.
+    virtual bool needs_flush() const { return false; }
+    virtual OperatorResult flush(ExecContext&, OperatorState&, DataChunk&) const { return OperatorResult::kFinished; }
 };
 
 struct Sink {
@@ -96,6 +109,9 @@ struct Sink {
     virtual std::unique_ptr<GlobalSinkState> make_global_sink_state(ExecContext&) const = 0;
     virtual std::unique_ptr<LocalSinkState> make_local_sink_state(ExecContext&, GlobalSinkState&) const = 0;
     virtual SinkResult consume(ExecContext&, GlobalSinkState&, LocalSinkState&, const DataChunk& in) const = 0;
+    // The worker took a new chunk from the source (ctx.batch_index): sinks that keep source order learn that no
+    // smaller batch will come from this worker, even when the chunk is filtered away before reaching them.
+    virtual void next_batch(ExecContext&, GlobalSinkState&, LocalSinkState&) const {}
     virtual void combine(ExecContext&, GlobalSinkState&, LocalSinkState&) const = 0;
     virtual void finalize(ExecContext&, GlobalSinkState&) const {}
     virtual bool parallel_sink() const { return true; }

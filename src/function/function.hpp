@@ -56,6 +56,8 @@ struct BoundScalarFunction {
     ScalarKernel kernel;
     std::shared_ptr<FunctionData> data;
     NullHandling null_handling = NullHandling::kDefault;
+    // now(): the session's transaction start, given to bind callbacks (0: no session; use the current time).
+    int64_t transaction_time = 0;
 };
 
 // ---- aggregates -------------------------------------------------------------------------------------------

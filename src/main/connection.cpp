@@ -10,6 +10,7 @@
 #include "execution/executor.hpp"
 #include "execution/physical_planner.hpp"
 #include "function/statement_clock.hpp"
+#include "execution/physical_operator.hpp"
 #include "optimizer/optimizer.hpp"
 #include "parser/parser.hpp"
 
@@ -20,11 +21,132 @@ Connection::Connection(Database& database)
     catalog_.resolve_snapshot = [this](const Value& as_of) { return resolve_snapshot(as_of); };
 }
 
+Connection::~Connection() {
+    try {
+        close_active();
+    } catch (...) {
+        // A read-only statement's end cannot fail in a way the destroyed session could act on.
+    }
+}
+
 std::vector<QueryResult> Connection::query_all(const std::string& sql) {
     auto statements = parse_sql(sql);
     std::vector<QueryResult> results;
-    for (const auto& s : statements) results.push_back(execute(*s));
+    for (const auto& s : statements) {
+        results.push_back(execute(*s));
+        results.back().materialize();
+    }
     return results;
+}
+
+struct Connection::ActiveQuery {
+    // Declared in the order they are set up; destroyed in reverse: the executor stops its tasks before the
+    // context and plan they use go, and the statement lock goes last.
+    std::shared_lock<FairSharedMutex> lock;
+    std::unique_ptr<PhysicalOperator> plan;
+    std::unique_ptr<QueryContext> query;
+    std::unique_ptr<QueryExecutor> executor;
+};
+
+// The result's end of a streaming SELECT: valid while the statement is still the connection's running one.
+class Connection::ActiveStream final : public ResultStream {
+public:
+    ActiveStream(Connection& connection, const std::shared_ptr<ActiveQuery>& active) : connection_(connection), active_(active) {}
+    ~ActiveStream() override {
+        // Destroying an unread result ends its statement (and releases its lock) at once.
+        auto active = active_.lock();
+        if (!active || connection_.active_ != active) return;
+        try {
+            connection_.close_active();
+        } catch (...) {
+        }
+    }
+    std::unique_ptr<DataChunk> next() override {
+        auto active = active_.lock();
+        if (!active || connection_.active_ != active) {
+            throw Error(sql_state::kObjectNotInPrerequisiteState, "the result is closed: its connection ran another statement");
+        }
+        return connection_.fetch_active();
+    }
+
+private:
+    Connection& connection_;  // only touched while active_ lives, which the connection owns
+    std::weak_ptr<ActiveQuery> active_;
+};
+
+std::unique_ptr<QueryContext> Connection::make_query_context() {
+    auto query = std::make_unique<QueryContext>();
+    query->scheduler = &database_.scheduler();
+    query->transaction = &transaction();
+    query->resolve_snapshot = [this](const Value& as_of) { return resolve_snapshot(as_of); };
+    query->threads = settings_.threads > 0 ? std::min(settings_.threads, database_.scheduler().thread_count())
+                                           : database_.scheduler().thread_count();
+    query->interrupt = &interrupt_;
+    return query;
+}
+
+QueryResult Connection::start_streaming_select(const Statement& s, std::shared_lock<FairSharedMutex> lock) {
+    Binder binder(catalog_);
+    BoundQuery bound = binder.bind_select(*s.select);
+    auto active = std::make_shared<ActiveQuery>();
+    active->plan = create_physical_plan(*optimize(std::move(bound.plan)));
+    active->query = make_query_context();
+    number_operators(*active->plan, *active->query);
+    active->executor = std::make_unique<QueryExecutor>(*active->query, *active->plan, true);
+    active->executor->start();
+    active->lock = std::move(lock);
+    active_ = active;
+    QueryResult result;
+    result.names = std::move(bound.names);
+    result.types = std::move(bound.types);
+    result.returns_rows = true;
+    result.stream = std::make_shared<ActiveStream>(*this, active);
+    return result;
+}
+
+std::unique_ptr<DataChunk> Connection::fetch_active() {
+    std::unique_ptr<DataChunk> chunk;
+    try {
+        chunk = active_->executor->fetch();
+    } catch (...) {
+        finish_active(std::current_exception());
+        throw;
+    }
+    if (!chunk) finish_active(nullptr);
+    return chunk;
+}
+
+void Connection::finish_active(std::exception_ptr error) {
+    auto active = std::move(active_);
+    if (!active) return;
+    // The statement lock is held until the transaction ends, as for every other statement.
+    std::shared_lock<FairSharedMutex> lock = std::move(active->lock);
+    active.reset();
+    interrupt_.disarm();
+    if (error) {
+        fail_statement();
+        return;
+    }
+    if (explicit_transaction_) return;
+    try {
+        commit_transaction();
+    } catch (...) {
+        fail_statement();
+        throw;
+    }
+}
+
+void Connection::fail_statement() {
+    if (explicit_transaction_) {
+        transaction_failed_ = true;
+    } else if (transaction_) {
+        auto failed = std::move(transaction_);
+        database_.transactions().rollback(*failed);
+    }
+}
+
+void Connection::close_active() {
+    if (active_) finish_active(nullptr);
 }
 
 QueryResult Connection::query(const std::string& sql) {
@@ -36,17 +158,13 @@ QueryResult Connection::query(const std::string& sql) {
 QueryResult Connection::run_query(BoundQuery bound) {
     LogicalPtr plan = optimize(std::move(bound.plan));
     auto physical = create_physical_plan(*plan);
-    QueryContext query;
-    query.scheduler = &database_.scheduler();
-    query.transaction = &transaction();
-    query.resolve_snapshot = [this](const Value& as_of) { return resolve_snapshot(as_of); };
-    query.threads = settings_.threads > 0 ? settings_.threads : database_.scheduler().thread_count();
-    number_operators(*physical, query);
+    auto query = make_query_context();
+    number_operators(*physical, *query);
     QueryResult result;
     result.names = std::move(bound.names);
     result.types = std::move(bound.types);
     result.returns_rows = true;
-    result.chunks = execute_plan(query, *physical);
+    result.chunks = execute_plan(*query, *physical);
     return result;
 }
 
@@ -112,13 +230,14 @@ void Connection::commit_transaction() {
 Transaction& Connection::transaction() {
     if (!transaction_) {
         transaction_ = database_.transactions().begin();
-        set_statement_time(current_time_micros());  // now() is the transaction's start, as in PostgreSQL
+        catalog_.transaction_time = current_time_micros();  // now() is the transaction's start, as in PostgreSQL
     }
     return *transaction_;
 }
 
 QueryResult Connection::execute(const Statement& s) {
     if (nesting_ > 0) return dispatch(s);  // inside CALL / COPY: same lock, same transaction
+    close_active();  // a result still streaming ends here
     if (s.kind == StatementKind::kTransaction) return execute_transaction_control(s);
     if (transaction_failed_) {
         throw Error(sql_state::kInFailedSqlTransaction,
@@ -137,16 +256,31 @@ QueryResult Connection::execute(const Statement& s) {
     }
     std::unique_lock<FairSharedMutex> exclusive(database_.statement_lock(), std::defer_lock);
     std::shared_lock<FairSharedMutex> shared(database_.statement_lock(), std::defer_lock);
+    interrupt_.arm(settings_.statement_timeout_ms);
+    struct Disarm {
+        InterruptState& interrupt;
+        bool keep = false;  // a streaming SELECT stays armed until its result ends
+        ~Disarm() {
+            if (!keep) interrupt.disarm();
+        }
+    } disarm{interrupt_};
+    // Waiting for the lock (behind a schema change or checkpoint) can be cancelled too.
     if (schema_change) {
-        exclusive.lock();
+        database_.statement_lock().lock(interrupt_);
+        exclusive = std::unique_lock<FairSharedMutex>(database_.statement_lock(), std::adopt_lock);
     } else {
-        shared.lock();
+        database_.statement_lock().lock_shared(interrupt_);
+        shared = std::shared_lock<FairSharedMutex>(database_.statement_lock(), std::adopt_lock);
     }
     NestingGuard guard(nesting_);
-    if (!explicit_transaction_) set_statement_time(current_time_micros());
     in_place_alter_ = false;
     try {
         transaction();
+        if (s.kind == StatementKind::kSelect) {
+            QueryResult result = start_streaming_select(s, std::move(shared));
+            disarm.keep = true;
+            return result;
+        }
         QueryResult result = dispatch(s);
         if (!explicit_transaction_) commit_transaction();
         return result;
@@ -163,36 +297,9 @@ QueryResult Connection::execute(const Statement& s) {
             }
             database_.refuse_commits(fmt::format("the schema change \"{}\" is in effect but not in the log ({})", s.text, why));
         }
-        if (explicit_transaction_) {
-            transaction_failed_ = true;
-        } else if (transaction_) {
-            auto failed = std::move(transaction_);
-            database_.transactions().rollback(*failed);
-        }
+        fail_statement();
         throw;
     }
-}
-
-// "64MB", "1.5GB", "512kB", "1000": PostgreSQL-style sizes (units of 1024).
-static uint64_t parse_byte_size(const std::string& text, const std::string& name) {
-    size_t end = 0;
-    double number = 0;
-    try {
-        number = std::stod(text, &end);
-    } catch (const std::exception&) {
-        end = 0;
-    }
-    std::string unit;
-    for (size_t i = end; i < text.size(); i++) {
-        if (!std::isspace(static_cast<unsigned char>(text[i]))) unit += static_cast<char>(std::tolower(static_cast<unsigned char>(text[i])));
-    }
-    double scale = unit.empty() || unit == "b" ? 1 : unit == "kb" ? 1024.0 : unit == "mb" ? 1048576.0 : unit == "gb" ? 1073741824.0
-                                                 : unit == "tb" ? 1099511627776.0 : -1;
-    if (end == 0 || scale < 0 || !(number >= 0) || number * scale > 1e18) {
-        throw Error(sql_state::kInvalidParameterValue,
-                    fmt::format("invalid value for parameter \"{}\": \"{}\" (a size such as 512MB or 4GB)", name, text));
-    }
-    return static_cast<uint64_t>(number * scale);
 }
 
 txn_t Connection::resolve_snapshot(const Value& as_of) {
@@ -350,11 +457,8 @@ QueryResult Connection::execute_explain(const Statement& s) {
     BoundQuery bound = binder.bind_select(*s.explained->select);
     LogicalPtr plan = optimize(std::move(bound.plan));
     auto physical = create_physical_plan(*plan);
-    QueryContext query;
-    query.scheduler = &database_.scheduler();
-    query.transaction = &transaction();
-    query.resolve_snapshot = [this](const Value& as_of) { return resolve_snapshot(as_of); };
-    query.threads = settings_.threads > 0 ? settings_.threads : database_.scheduler().thread_count();
+    auto query_context = make_query_context();
+    QueryContext& query = *query_context;
     query.profile = s.analyze;
     number_operators(*physical, query);
     std::string text;
@@ -384,115 +488,6 @@ QueryResult Connection::execute_explain(const Statement& s) {
         start = end + 1;
     }
     chunk->set_size(row);
-    r.chunks.push_back(std::move(chunk));
-    return r;
-}
-
-QueryResult Connection::execute_set(const Statement& s) {
-    QueryResult r;
-    r.command_tag = s.reset ? "RESET" : "SET";
-    const std::string& name = s.setting_name;
-    if (name.empty()) return r;
-    std::string value = s.setting_values.empty() ? "" : s.setting_values[0].to_string();
-    if (name == "threads" || name == "worker_threads") {
-        if (s.reset) {
-            settings_.threads = 0;
-        } else {
-            int n = std::atoi(value.c_str());
-            if (n < 1 || n > 1024) throw Error(sql_state::kInvalidParameterValue, "threads must be between 1 and 1024");
-            settings_.threads = n;
-        }
-    } else if (name == "synchronous" || name == "synchronous_commit") {
-        std::string lower;
-        for (char c : value) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        if (s.reset || lower == "full" || lower == "on" || lower == "true" || lower == "1") {
-            database_.set_synchronous(true);
-        } else if (lower == "off" || lower == "false" || lower == "0") {
-            database_.set_synchronous(false);
-        } else {
-            throw Error(sql_state::kInvalidParameterValue, fmt::format("invalid value for parameter \"{}\": \"{}\" (use full or off)", name, value));
-        }
-    } else if (name == "compression") {
-        std::string lower;
-        for (char c : value) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        if (s.reset || lower == "zstd") {
-            database_.set_compression(Compression::kZstd);
-        } else if (lower == "lz4") {
-            database_.set_compression(Compression::kLz4);
-        } else if (lower == "none" || lower == "uncompressed") {
-            database_.set_compression(Compression::kNone);
-        } else {
-            throw Error(sql_state::kInvalidParameterValue, fmt::format("invalid value for parameter \"compression\": \"{}\" (use zstd, lz4 or none)", value));
-        }
-    } else if (name == "memory_limit" || name == "checkpoint_threshold") {
-        uint64_t bytes = s.reset ? (name == "memory_limit" ? database_.buffer_cache().limit() : 64ull << 20) : parse_byte_size(value, name);
-        if (name == "memory_limit") {
-            database_.buffer_cache().set_limit(bytes);
-        } else {
-            database_.set_checkpoint_threshold(bytes);
-        }
-    } else if (name == "time_travel_retention") {
-        // An interval ('7 days', '12 hours', '0'); a bare number means seconds.
-        int64_t micros = 7LL * 24 * 3600 * 1000000;
-        if (!s.reset) {
-            std::string text = value;
-            bool digits = !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-            if (digits) text += " seconds";
-            Interval iv = cast_value(Value::varchar(text), LogicalType::interval()).get_interval();
-            micros = iv.micros + static_cast<int64_t>(iv.days) * 86400000000LL + static_cast<int64_t>(iv.months) * 30 * 86400000000LL;
-            if (micros < 0) throw Error(sql_state::kInvalidParameterValue, "time_travel_retention must not be negative");
-        }
-        database_.set_retention(micros);
-    } else if (name == "timezone") {
-        std::string lower;
-        for (char c : value) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        if (!s.reset && lower != "utc" && lower != "gmt" && lower != "etc/utc" && lower != "z") {
-            throw Error(sql_state::kInvalidParameterValue, fmt::format("time zone \"{}\" is not supported (only UTC)", value));
-        }
-    } else {
-        // PostgreSQL session parameters that clients set on connect are accepted and remembered.
-        static const char* kAccepted[] = {"client_encoding", "datestyle", "extra_float_digits", "search_path", "application_name",
-                                          "statement_timeout", "intervalstyle", "client_min_messages",
-                                          "lock_timeout", "idle_in_transaction_session_timeout", "standard_conforming_strings",
-                                          "bytea_output", "default_transaction_isolation", "jit",
-                                          "max_parallel_workers_per_gather", "enable_seqscan", "work_mem"};
-        bool known = false;
-        for (const char* k : kAccepted) known = known || name == k;
-        if (!known) throw Error(sql_state::kUndefinedObject, fmt::format("unrecognized configuration parameter \"{}\"", name));
-    }
-    if (s.reset) {
-        settings_.values.erase(name);
-    } else {
-        settings_.values[name] = value;
-    }
-    return r;
-}
-
-QueryResult Connection::execute_show(const Statement& s) {
-    QueryResult r;
-    r.names = {s.setting_name};
-    r.types = {LogicalType::varchar()};
-    r.returns_rows = true;
-    std::string value;
-    if (s.setting_name == "threads" || s.setting_name == "worker_threads") {
-        value = std::to_string(settings_.threads > 0 ? settings_.threads : database_.scheduler().thread_count());
-    } else if (settings_.values.count(s.setting_name)) {
-        value = settings_.values[s.setting_name];
-    } else if (s.setting_name == "timezone") {
-        value = "UTC";
-    } else if (s.setting_name == "server_version") {
-        value = "15.0 (Basalt)";
-    } else if (s.setting_name == "datestyle") {
-        value = "ISO, MDY";
-    } else if (s.setting_name == "client_encoding" || s.setting_name == "server_encoding") {
-        value = "UTF8";
-    } else {
-        throw Error(sql_state::kUndefinedObject, fmt::format("unrecognized configuration parameter \"{}\"", s.setting_name));
-    }
-    auto chunk = std::make_unique<DataChunk>();
-    chunk->initialize(r.types);
-    chunk->column(0).set_value(0, Value::varchar(value));
-    chunk->set_size(1);
     r.chunks.push_back(std::move(chunk));
     return r;
 }

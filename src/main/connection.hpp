@@ -7,20 +7,31 @@
 //   (3) Schema changes (CREATE, DROP, ALTER) are transactional (catalog/catalog.hpp) and run inside blocks, except
 //       ALTERs that rewrite storage (add, drop or retype a column); those, CALL, CHECKPOINT and VACUUM commit
 //       on their own and are refused inside a block (25001). Every schema change runs alone.
+//   (4) A SELECT's result streams (main/query_result.hpp): the statement, its shared statement lock and, outside
+//       a block, its transaction last until the result is read to the end, destroyed, or the next statement
+//       starts.
+//   (5) interrupt() is the one member another thread may call: it cancels the running statement (57014).
 #pragma once
 
 #include <map>
+#include <memory>
+#include <shared_mutex>
 #include <string>
 #include <vector>
+
+#include "common/interrupt.hpp"
 
 #include "main/database.hpp"
 #include "planner/binder.hpp"
 
 namespace basalt {
 
+struct QueryContext;
+
 struct Settings {
     int threads = 0;  // 0: all of the database's workers
     bool profile = false;
+    int64_t statement_timeout_ms = 0;  // 0: none
     std::map<std::string, std::string> values;  // every SET parameter, for SHOW
 };
 
@@ -35,11 +46,18 @@ void check_assignment_type(const BoundQuery& bound, idx_t result_column, const P
 class Connection {
 public:
     explicit Connection(Database& database);
+    ~Connection();
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
 
-    // Runs every statement of sql; returns one result per statement. The first error stops the batch.
+    // Cancels the statement running now (it fails with 57014 and the session goes on). Any thread, any time.
+    void interrupt() { interrupt_.request_cancel(); }
+
+    // Runs every statement of sql; returns one result per statement, read whole. The first error stops the batch.
     std::vector<QueryResult> query_all(const std::string& sql);
-    // Runs sql and returns the last statement's result.
+    // Runs sql and returns the last statement's result, read whole.
     QueryResult query(const std::string& sql);
+    // Runs one statement; a SELECT's rows stream (see (4)).
     QueryResult execute(const Statement& statement);
 
     Database& database() { return database_; }
@@ -62,6 +80,18 @@ public:
     void replay_schema_change(const std::string& sql, txn_t stamp);
 
 private:
+    struct ActiveQuery;
+    class ActiveStream;
+    // A top-level SELECT: plans it, runs what comes before its last pipeline, and leaves it running in active_.
+    QueryResult start_streaming_select(const Statement& s, std::shared_lock<FairSharedMutex> lock);
+    std::unique_ptr<DataChunk> fetch_active();
+    // Ends the streaming statement: commits its transaction outside a block, or fails it when `error` is set.
+    void finish_active(std::exception_ptr error);
+    void close_active();
+    // A statement failed: a block now accepts only ROLLBACK (25P02); outside one its transaction rolls back.
+    void fail_statement();
+    // A QueryContext for this session's statement (scheduler, transaction, threads, interrupt).
+    std::unique_ptr<QueryContext> make_query_context();
     QueryResult dispatch(const Statement& s);
     QueryResult execute_transaction_control(const Statement& s);
     // The snapshot an as_of() read names: a commit id, or the last commit at a timestamp; checked against the
@@ -97,6 +127,8 @@ private:
     bool transaction_failed_ = false;
     bool in_place_alter_ = false;  // the running statement rewrote a table's storage (Connection::execute)
     int nesting_ = 0;  // > 0 while a statement runs statements of its own (CALL, COPY): they share its transaction
+    InterruptState interrupt_;
+    std::shared_ptr<ActiveQuery> active_;  // the SELECT whose result is still streaming
 };
 
 }  // namespace basalt

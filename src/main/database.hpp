@@ -68,6 +68,8 @@ public:
     void set_compression(Compression c) { compression_ = c; }
     Compression compression() const { return compression_; }
     BufferCache& buffer_cache() { return *cache_; }
+    // memory_limit when none is set: half of physical memory.
+    static size_t default_memory_limit();
 
     // Writes every table's new rows to column files and a new manifest, then starts a fresh log. The caller
     // holds the statement lock exclusively (no statement runs); open transactions may exist.

@@ -407,9 +407,12 @@ LogicalPtr Binder::bind_table_function(const TableRef& ref) {
     std::vector<ExprPtr> args;
     for (const auto& a : ref.function_args) args.push_back(bind_expression(*a, ClauseKind::kOther));
     if (ref.name == "generate_series" || ref.name == "range") {
-        if (args.size() < 2 || args.size() > 3) {
-            throw Error(sql_state::kUndefinedFunction, fmt::format("function {} takes 2 or 3 arguments", ref.name), ref.position);
+        // range(n) counts from 0 to n - 1, as in DuckDB; generate_series needs a start.
+        size_t least = ref.name == "range" ? 1 : 2;
+        if (args.size() < least || args.size() > 3) {
+            throw Error(sql_state::kUndefinedFunction, fmt::format("function {} takes {} to 3 arguments", ref.name, least), ref.position);
         }
+        if (args.size() == 1) args.insert(args.begin(), make_constant(Value::bigint(0)));
         bool wide = false;  // generate_series over integers returns integer; any bigint argument makes it bigint
         for (auto& a : args) wide = wide || a->type.id() == TypeId::kBigInt;
         for (auto& a : args) {

@@ -168,12 +168,11 @@ ExprPtr Binder::bind_window(const ParsedExpr& expr, ClauseKind clause) {
                     expr.position);
     }
     if (in_aggregate_) throw Error(sql_state::kGroupingError, "aggregate function calls cannot contain window function calls", expr.position);
-    static thread_local int window_depth = 0;
-    if (window_depth > 0) throw Error(sql_state::kWindowingError, "window function calls cannot be nested", expr.position);
-    struct DepthReset {
-        int& d;
-        ~DepthReset() { d--; }
-    } reset{++window_depth};
+    if (in_window_) throw Error(sql_state::kWindowingError, "window function calls cannot be nested", expr.position);
+    struct WindowScope {
+        bool& flag;
+        ~WindowScope() { flag = false; }
+    } scope{in_window_ = true};
 
     // Resolve OVER w / OVER (w ...) against the WINDOW clause.
     const WindowSpec* spec = expr.over.get();

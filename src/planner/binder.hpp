@@ -144,6 +144,7 @@ public:
     uint32_t aggregate_index_ = 0;
     uint32_t window_index_ = 0;
     bool in_aggregate_ = false;  // binding an aggregate's arguments (nested aggregates are an error)
+    bool in_window_ = false;     // binding a window function's arguments (nested window calls are an error)
     std::vector<PendingSubquery> pending_subqueries_;
     bool has_correlated_columns_ = false;
     const std::vector<std::unique_ptr<WindowSpec>>* named_windows_ = nullptr;

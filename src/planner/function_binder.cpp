@@ -163,6 +163,7 @@ ExprPtr bind_scalar_function(Binder& binder, const std::string& name, std::vecto
     bound.kernel = f->kernel;
     bound.return_type = f->return_type;
     bound.null_handling = f->null_handling;
+    bound.transaction_time = binder.catalog().transaction_time;
     for (size_t i = 0; i < args.size(); i++) {
         const LogicalType& param = i < f->arguments.size() ? f->arguments[i] : f->varargs;
         LogicalType target = target_type(*args[i], param);

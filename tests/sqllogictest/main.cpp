@@ -127,7 +127,10 @@ void run_file(const std::string& path, int threads, Totals& totals) {
         QueryResult result;
         try {
             auto statements = parse_sql(r.sql);
-            for (auto& s : statements) result = connection.execute(*s);
+            for (auto& s : statements) {
+                result = connection.execute(*s);
+                result.materialize();
+            }
         } catch (const Error& e) {
             error_state = e.sql_state();
             error_message = e.what();

@@ -32,8 +32,8 @@ public:
     std::unique_ptr<OperatorState> make_operator_state(ExecContext&) const override;
     OperatorResult execute(ExecContext&, OperatorState&, const DataChunk& in, DataChunk& out) const override;
     // Emits the build rows no probe row matched (FULL joins); returns kHaveMoreOutput while there are more.
-    OperatorResult flush(ExecContext&, OperatorState&, DataChunk& out) const;
-    bool needs_flush() const { return join_type_ == JoinType::kFull; }
+    OperatorResult flush(ExecContext&, OperatorState&, DataChunk& out) const override;
+    bool needs_flush() const override { return join_type_ == JoinType::kFull; }
 
 private:
     JoinType join_type_;

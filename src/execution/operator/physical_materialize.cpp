@@ -22,45 +22,12 @@ void OrderedChunks::sort() {
 
 namespace {
 
-struct CollectGlobal : GlobalSinkState {
-    std::mutex mutex;
-    OrderedChunks chunks;
-};
 struct CollectLocal : LocalSinkState {
     OrderedChunks chunks;
     idx_t sequence = 0;
 };
 
 }  // namespace
-
-// ---- result collector ----
-std::unique_ptr<GlobalSinkState> PhysicalResultCollector::make_global_sink_state(ExecContext&) const {
-    return std::make_unique<CollectGlobal>();
-}
-std::unique_ptr<LocalSinkState> PhysicalResultCollector::make_local_sink_state(ExecContext&, GlobalSinkState&) const {
-    return std::make_unique<CollectLocal>();
-}
-SinkResult PhysicalResultCollector::consume(ExecContext& ctx, GlobalSinkState&, LocalSinkState& lstate, const DataChunk& in) const {
-    auto& l = static_cast<CollectLocal&>(lstate);
-    if (in.size() > 0) l.chunks.add(ctx.batch_index, l.sequence++, in);
-    return SinkResult::kNeedMoreInput;
-}
-void PhysicalResultCollector::combine(ExecContext&, GlobalSinkState& gstate, LocalSinkState& lstate) const {
-    auto& g = static_cast<CollectGlobal&>(gstate);
-    auto& l = static_cast<CollectLocal&>(lstate);
-    std::lock_guard lock(g.mutex);
-    for (auto& e : l.chunks.entries) g.chunks.entries.push_back(std::move(e));
-}
-void PhysicalResultCollector::finalize(ExecContext&, GlobalSinkState& gstate) const {
-    static_cast<CollectGlobal&>(gstate).chunks.sort();
-}
-std::vector<std::unique_ptr<DataChunk>> PhysicalResultCollector::take_chunks() {
-    auto& g = static_cast<CollectGlobal&>(*sink_state);
-    std::vector<std::unique_ptr<DataChunk>> out;
-    for (auto& e : g.chunks.entries) out.push_back(std::move(e.chunk));
-    g.chunks.entries.clear();
-    return out;
-}
 
 // ---- LIMIT / OFFSET ----
 namespace {

@@ -1,4 +1,4 @@
-// Operators that collect their input in source order: the query result, LIMIT/OFFSET, and set operations
+// Operators that collect their input in source order: LIMIT/OFFSET and set operations
 // (UNION [ALL], INTERSECT [ALL], EXCEPT [ALL]). Chunks carry the batch index of the source chunk they came
 // from, so results without ORDER BY keep table order even when several workers produced them.
 #pragma once
@@ -19,20 +19,6 @@ struct OrderedChunks {
     std::vector<Entry> entries;
     void add(idx_t batch, idx_t sequence, const DataChunk& chunk);
     void sort();
-};
-
-class PhysicalResultCollector final : public PhysicalOperator, public Sink {
-public:
-    explicit PhysicalResultCollector(std::vector<LogicalType> types) : PhysicalOperator(std::move(types)) {}
-    std::string name() const override { return "RESULT_COLLECTOR"; }
-    Sink* as_sink() override { return this; }
-    std::unique_ptr<GlobalSinkState> make_global_sink_state(ExecContext&) const override;
-    std::unique_ptr<LocalSinkState> make_local_sink_state(ExecContext&, GlobalSinkState&) const override;
-    SinkResult consume(ExecContext&, GlobalSinkState&, LocalSinkState&, const DataChunk& in) const override;
-    void combine(ExecContext&, GlobalSinkState&, LocalSinkState&) const override;
-    void finalize(ExecContext&, GlobalSinkState&) const override;
-    // The collected rows (after the pipeline finished), in order.
-    std::vector<std::unique_ptr<DataChunk>> take_chunks();
 };
 
 class PhysicalLimit final : public PhysicalOperator, public Sink, public Source {

@@ -184,7 +184,7 @@ void register_datetime_functions(FunctionRegistry& r) {
     // (PostgreSQL's now() is the transaction's start; each statement is its own transaction here).
     auto bind_now = [](BoundScalarFunction& b, const std::vector<LogicalType>&) {
         auto data = std::make_shared<NowData>();
-        data->micros = statement_time();
+        data->micros = b.transaction_time != 0 ? b.transaction_time : current_time_micros();
         b.data = data;
     };
     auto now = [](Args, idx_t count, Vector& result, const FunctionData* d) {
