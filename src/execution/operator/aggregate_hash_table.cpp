@@ -193,6 +193,36 @@ void AggregateHashTable::merge(AggregateHashTable& other) {
     }
 }
 
+void AggregateHashTable::merge_partition(AggregateHashTable& other, uint64_t partition, int bits) {
+    uint8_t* targets[kVectorSize];
+    sel_t sel[kVectorSize];
+    DataChunk keys;
+    keys.initialize(other.groups_->types());
+    idx_t base = 0;
+    for (idx_t c = 0; c < other.groups_->chunk_count(); c++) {
+        const DataChunk& chunk = other.groups_->chunk(c);
+        idx_t n = 0;
+        for (idx_t i = 0; i < chunk.size(); i++) {
+            if ((other.group_hashes_[base + i] >> (64 - bits)) == partition) sel[n++] = static_cast<sel_t>(i);
+        }
+        if (n > 0) {
+            keys.reset();
+            chunk_gather(chunk, sel, n, keys);
+            find_or_create(keys, targets);
+            for (size_t a = 0; a < layout_.aggregates.size(); a++) {
+                uint8_t* src[kVectorSize];
+                uint8_t* dst[kVectorSize];
+                for (idx_t i = 0; i < n; i++) {
+                    src[i] = other.state(base + sel[i]) + layout_.offsets[a];
+                    dst[i] = targets[i] + layout_.offsets[a];
+                }
+                layout_.aggregates[a]->combine(src, dst, n, *layout_.aggregates[a]);
+            }
+        }
+        base += chunk.size();
+    }
+}
+
 size_t AggregateHashTable::bytes() const {
     return groups_->bytes() + blocks_.size() * layout_.size * kVectorSize + slots_.size() * sizeof(Slot) + group_hashes_.size() * 8;
 }

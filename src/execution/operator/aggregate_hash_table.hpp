@@ -33,6 +33,9 @@ public:
     uint8_t* state(idx_t group) const { return blocks_[group / kVectorSize].get() + (group % kVectorSize) * layout_.size; }
     // Moves other's groups into this table, combining states of equal groups.
     void merge(AggregateHashTable& other);
+    // The same for the groups of `other` in one hash partition (the top `bits` bits of their hash equal
+    // `partition`); several threads may merge different partitions of one table at once.
+    void merge_partition(AggregateHashTable& other, uint64_t partition, int bits);
     size_t bytes() const;
 
 private:

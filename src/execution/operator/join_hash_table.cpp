@@ -35,7 +35,7 @@ namespace {
 inline uint64_t bloom_bit(uint64_t hash) { return uint64_t{1} << (32 + ((hash >> 40) & 31)); }
 }  // namespace
 
-void JoinHashTable::build() {
+void JoinHashTable::build(QueryContext& query) {
     idx_t n = rows_->row_count();
     integer_key_ = key_count_ == 1 && is_integer_physical(rows_->types()[0].physical());
     if (integer_key_) integer_keys_.resize(n);
@@ -46,29 +46,46 @@ void JoinHashTable::build() {
     next_.assign(n, 0);
     hashes_.resize(n);
     matched_ = std::make_unique<std::atomic<uint8_t>[]>(n);
-    for (idx_t i = 0; i < n; i++) matched_[i].store(0, std::memory_order_relaxed);
-    idx_t row = 0;
-    for (idx_t c = 0; c < rows_->chunk_count(); c++) {
-        const DataChunk& chunk = rows_->chunk(c);
-        idx_t count = chunk.size();
-        uint64_t* h = hashes_.data() + row;
-        for (idx_t k = 0; k < key_count_; k++) vector_hash(chunk.column(k), count, h, k > 0);
-        if (integer_key_) {
-            for (idx_t i = 0; i < count; i++) integer_keys_[row + i] = integer_at(chunk.column(0), i);
-        }
-        for (idx_t i = 0; i < count; i++) {
-            bool null_key = false;
-            for (idx_t k = 0; k < key_count_; k++) null_key = null_key || chunk.column(k).is_null(i);
-            if (null_key) {
-                has_null_key_ = true;
-                continue;  // NULL keys never match; they only matter for NOT IN
+    idx_t chunks = rows_->chunk_count();
+    // Where each chunk's rows start (chunks are full but for the last of each merged worker's part).
+    std::vector<idx_t> first_row(chunks + 1, 0);
+    for (idx_t c = 0; c < chunks; c++) first_row[c + 1] = first_row[c] + rows_->chunk(c).size();
+    std::atomic<bool> null_key_seen{false};
+    // Small tables are not worth the hand-off.
+    int tasks = n < 100000 ? 1 : std::max(1, std::min<int>(query.threads, static_cast<int>(chunks)));
+    query.scheduler->parallel_for(tasks, [&](int task) {
+        idx_t begin = chunks * task / tasks, end = chunks * (task + 1) / tasks;
+        for (idx_t c = begin; c < end; c++) {
+            if ((c & 63) == 0) query.check_interrupt();
+            const DataChunk& chunk = rows_->chunk(c);
+            idx_t count = chunk.size();
+            idx_t row = first_row[c];
+            uint64_t* h = hashes_.data() + row;
+            for (idx_t i = 0; i < count; i++) matched_[row + i].store(0, std::memory_order_relaxed);
+            for (idx_t k = 0; k < key_count_; k++) vector_hash(chunk.column(k), count, h, k > 0);
+            if (integer_key_) {
+                for (idx_t i = 0; i < count; i++) integer_keys_[row + i] = integer_at(chunk.column(0), i);
             }
-            uint64_t slot = h[i] & mask_;
-            next_[row + i] = static_cast<uint32_t>(buckets_[slot]);
-            buckets_[slot] = (buckets_[slot] & 0xFFFFFFFF00000000ULL) | bloom_bit(h[i]) | static_cast<uint32_t>(row + i + 1);
+            for (idx_t i = 0; i < count; i++) {
+                bool null_key = false;
+                for (idx_t k = 0; k < key_count_; k++) null_key = null_key || chunk.column(k).is_null(i);
+                if (null_key) {
+                    null_key_seen.store(true, std::memory_order_relaxed);
+                    continue;  // NULL keys never match; they only matter for NOT IN
+                }
+                // Push the row onto its bucket's chain; other workers may push onto the same bucket at once.
+                std::atomic_ref<uint64_t> bucket(buckets_[h[i] & mask_]);
+                uint64_t old = bucket.load(std::memory_order_relaxed);
+                uint64_t updated;
+                do {
+                    next_[row + i] = static_cast<uint32_t>(old);
+                    updated = (old & 0xFFFFFFFF00000000ULL) | bloom_bit(h[i]) | static_cast<uint32_t>(row + i + 1);
+                } while (!bucket.compare_exchange_weak(old, updated, std::memory_order_relaxed));
+            }
         }
-        row += count;
-    }
+    });
+    // parallel_for's wait orders every worker's writes before the probes that follow.
+    has_null_key_ = null_key_seen.load();
 }
 
 void JoinHashTable::probe(const std::vector<Vector*>& keys, idx_t count, std::vector<std::pair<sel_t, uint64_t>>& matches) const {

@@ -1,6 +1,8 @@
 // The build side of a hash join: rows (join keys first, then the build side's columns) in a
 // ColumnDataCollection, and a chained hash table over the keys. Built once after all workers combined their
-// rows; probed concurrently afterwards (read-only except the per-row match flags, written with relaxed atomics).
+// rows, by the query's workers in parallel (each hashes a range of chunks, then links its rows into the chains
+// with compare-and-swap on the bucket words); probed concurrently afterwards (read-only except the per-row match
+// flags, written with relaxed atomics).
 #pragma once
 
 #include <atomic>
@@ -8,6 +10,7 @@
 #include <vector>
 
 #include "execution/column_data_collection.hpp"
+#include "execution/physical_operator.hpp"
 
 namespace basalt {
 
@@ -20,8 +23,8 @@ public:
     bool has_null_key() const { return has_null_key_; }
     idx_t size() const { return rows_->row_count(); }
 
-    // Called once, single-threaded, after all rows are in rows().
-    void build();
+    // Called once after all rows are in rows(); runs on the query's workers.
+    void build(QueryContext& query);
 
     // Appends to `matches` every (probe row, build row) whose keys are equal (NULL keys never match).
     void probe(const std::vector<Vector*>& keys, idx_t count, std::vector<std::pair<sel_t, uint64_t>>& matches) const;

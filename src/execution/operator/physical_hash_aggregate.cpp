@@ -24,9 +24,15 @@ struct SetTables {
     std::vector<std::unique_ptr<ColumnDataCollection>> ordered_rows;
 };
 
+// Above this many groups, finalize() merges the workers' tables partition by partition in parallel.
+constexpr idx_t kParallelMergeGroups = 50000;
+constexpr int kPartitionBits = 4;
+
 struct AggregateGlobal : GlobalSinkState {
     std::mutex mutex;
-    std::vector<SetTables> sets;
+    std::vector<std::vector<SetTables>> locals;  // each worker's tables, handed over in combine()
+    // After finalize(): per grouping set, its groups in one table or in hash partitions.
+    std::vector<std::vector<std::unique_ptr<AggregateHashTable>>> results;
 };
 
 struct AggregateLocal : LocalSinkState {
@@ -106,11 +112,7 @@ bool PhysicalHashAggregate::parallel_sink() const {
 }
 
 std::unique_ptr<GlobalSinkState> PhysicalHashAggregate::make_global_sink_state(ExecContext&) const {
-    auto g = std::make_unique<AggregateGlobal>();
-    std::vector<LogicalType> group_types;
-    for (const auto& e : groups_) group_types.push_back(e->type);
-    for (const auto& set : grouping_sets_) g->sets.push_back(make_set_tables(group_types, set, aggregates_, *layout_));
-    return g;
+    return std::make_unique<AggregateGlobal>();
 }
 
 std::unique_ptr<LocalSinkState> PhysicalHashAggregate::make_local_sink_state(ExecContext&, GlobalSinkState&) const {
@@ -237,19 +239,21 @@ void PhysicalHashAggregate::combine(ExecContext&, GlobalSinkState& gstate, Local
     auto& g = static_cast<AggregateGlobal&>(gstate);
     auto& l = static_cast<AggregateLocal&>(lstate);
     std::lock_guard lock(g.mutex);
-    for (size_t s = 0; s < g.sets.size(); s++) {
-        if (g.sets[s].table->group_count() == 0 && parallel_sink() == false) {
-            std::swap(g.sets[s], l.sets[s]);
-            continue;
-        }
-        g.sets[s].table->merge(*l.sets[s].table);
-    }
+    g.locals.push_back(std::move(l.sets));
 }
 
 void PhysicalHashAggregate::finalize(ExecContext& ctx, GlobalSinkState& gstate) const {
     auto& g = static_cast<AggregateGlobal&>(gstate);
-    // Ordered aggregates: sort each one's kept rows by its ORDER BY and feed them in that order.
-    for (auto& set : g.sets) {
+    QueryContext& query = *ctx.query;
+    if (g.locals.empty()) {
+        std::vector<LogicalType> group_types;
+        for (const auto& e : groups_) group_types.push_back(e->type);
+        g.locals.emplace_back();
+        for (const auto& set : grouping_sets_) g.locals[0].push_back(make_set_tables(group_types, set, aggregates_, *layout_));
+    }
+    // Ordered aggregates (one worker only, see the header): sort each one's kept rows by its ORDER BY and feed
+    // them in that order.
+    for (auto& set : g.locals[0]) {
         for (size_t a = 0; a < aggregates_.size(); a++) {
             if (!set.ordered_rows[a]) continue;
             const ColumnDataCollection& rows = *set.ordered_rows[a];
@@ -280,27 +284,56 @@ void PhysicalHashAggregate::finalize(ExecContext& ctx, GlobalSinkState& gstate) 
             set.ordered_rows[a].reset();
         }
     }
-    // An aggregate without GROUP BY (or the empty grouping set) returns one row even for empty input.
+    g.results.resize(grouping_sets_.size());
     for (size_t s = 0; s < grouping_sets_.size(); s++) {
-        if (grouping_sets_[s].empty() && g.sets[s].table->group_count() == 0) {
+        auto& result = g.results[s];
+        idx_t total = 0;
+        for (auto& local : g.locals) total += local[s].table->group_count();
+        if (g.locals.size() == 1 || total < kParallelMergeGroups) {
+            // Few groups: one table, merged here.
+            for (size_t w = 1; w < g.locals.size(); w++) g.locals[0][s].table->merge(*g.locals[w][s].table);
+            result.push_back(std::move(g.locals[0][s].table));
+        } else {
+            // Many groups: each partition of the hash space is merged from every worker's table by one task.
+            const int partitions = 1 << kPartitionBits;
+            std::vector<LogicalType> key_types;
+            for (idx_t k : grouping_sets_[s]) key_types.push_back(groups_[k]->type);
+            for (int p = 0; p < partitions; p++) result.push_back(std::make_unique<AggregateHashTable>(key_types, layout_->states));
+            int tasks = std::max(1, std::min(query.threads, partitions));
+            query.scheduler->parallel_for(tasks, [&](int task) {
+                for (int p = task; p < partitions; p += tasks) {
+                    query.check_interrupt();
+                    for (auto& local : g.locals) result[p]->merge_partition(*local[s].table, static_cast<uint64_t>(p), kPartitionBits);
+                }
+            });
+        }
+        // An aggregate without GROUP BY (or the empty grouping set) returns one row even for empty input.
+        if (grouping_sets_[s].empty() && result[0]->group_count() == 0) {
             DataChunk empty_keys;
             empty_keys.initialize({}, 1);
             empty_keys.set_size(1);
             uint8_t* state;
-            g.sets[s].table->find_or_create(empty_keys, &state);
+            result[0]->find_or_create(empty_keys, &state);
         }
     }
-    if (ctx.query->profile) {
+    g.locals.clear();
+    if (query.profile) {
         size_t bytes = 0;
-        for (auto& s : g.sets) bytes += s.table->bytes();
-        ctx.query->stats[id]->bytes = bytes;
+        for (auto& tables : g.results) {
+            for (auto& t : tables) bytes += t->bytes();
+        }
+        query.stats[id]->bytes = bytes;
     }
 }
 
 namespace {
+// Workers claim ranges of groups in (set, partition, group) order; the claim number orders the output.
 struct AggregateSource : GlobalSourceState {
+    std::mutex mutex;
     size_t set = 0;
+    size_t part = 0;
     idx_t group = 0;
+    idx_t claims = 0;
 };
 }  // namespace
 
@@ -315,20 +348,34 @@ std::unique_ptr<LocalSourceState> PhysicalHashAggregate::make_local_source_state
 void PhysicalHashAggregate::produce(ExecContext&, GlobalSourceState& gsource, LocalSourceState& lsource, DataChunk& out) const {
     auto& src = static_cast<AggregateSource&>(gsource);
     auto& g = static_cast<AggregateGlobal&>(*sink_state);
-    while (src.set < g.sets.size() && src.group >= g.sets[src.set].table->group_count()) {
-        src.set++;
-        src.group = 0;
+    size_t set_index;
+    AggregateHashTable* claimed;
+    idx_t begin, n;
+    {
+        std::lock_guard lock(src.mutex);
+        while (src.set < g.results.size() &&
+               (src.part >= g.results[src.set].size() || src.group >= g.results[src.set][src.part]->group_count())) {
+            if (src.part < g.results[src.set].size()) {
+                src.part++;
+            } else {
+                src.set++;
+                src.part = 0;
+            }
+            src.group = 0;
+        }
+        if (src.set >= g.results.size()) {
+            out.set_size(0);
+            return;
+        }
+        set_index = src.set;
+        claimed = g.results[src.set][src.part].get();
+        begin = src.group;
+        n = std::min<idx_t>(kVectorSize, claimed->group_count() - begin);
+        src.group += n;
+        lsource.batch_index = src.claims++;
     }
-    if (src.set >= g.sets.size()) {
-        out.set_size(0);
-        return;
-    }
-    const auto& set = grouping_sets_[src.set];
-    AggregateHashTable& table = *g.sets[src.set].table;
-    idx_t begin = src.group;
-    idx_t n = std::min<idx_t>(kVectorSize, table.group_count() - begin);
-    src.group += n;
-    lsource.batch_index = src.set * (uint64_t{1} << 40) + begin;
+    const auto& set = grouping_sets_[set_index];
+    AggregateHashTable& table = *claimed;
     std::vector<uint64_t> rows(n);
     for (idx_t i = 0; i < n; i++) rows[i] = begin + i;
     std::shared_ptr<const void> owner = table.groups();

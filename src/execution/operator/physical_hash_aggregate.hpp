@@ -1,6 +1,7 @@
 // Hash aggregation (GROUP BY, grouping sets, global aggregates and SELECT DISTINCT) as a pipeline breaker.
-// Each worker folds its morsels into private tables (no locks on the hot path); combine() merges them into
-// the global tables once per worker; the operator is then the source of the aggregated rows.
+// Each worker folds its morsels into private tables (no locks on the hot path) and hands them over in
+// combine(); finalize() merges them, for many groups partition by partition of the hash space on the query's
+// workers; the operator is then a parallel source of the aggregated rows.
 //   (1) A LocalSinkState is touched by exactly one thread.
 //   (2) After finalize(), the global tables are read-only.
 //   (3) DISTINCT and ORDER BY inside aggregates need one global view of the input: such aggregations run on
@@ -33,7 +34,7 @@ public:
     std::unique_ptr<GlobalSourceState> make_global_source_state(ExecContext&) const override;
     std::unique_ptr<LocalSourceState> make_local_source_state(ExecContext&, GlobalSourceState&) const override;
     void produce(ExecContext&, GlobalSourceState&, LocalSourceState&, DataChunk& out) const override;
-    bool parallel_source() const override { return false; }
+
 
     struct Layout;
 

@@ -109,7 +109,7 @@ void PhysicalHashJoin::combine(ExecContext&, GlobalSinkState& gstate, LocalSinkS
 
 void PhysicalHashJoin::finalize(ExecContext& ctx, GlobalSinkState& gstate) const {
     auto& g = static_cast<JoinGlobal&>(gstate);
-    g.table->build();
+    g.table->build(*ctx.query);
     if (ctx.query->profile) ctx.query->stats[id]->bytes = g.table->rows()->bytes();
 }
 
