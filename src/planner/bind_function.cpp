@@ -26,6 +26,7 @@ const char* clause_name(ClauseKind clause) {
         case ClauseKind::kGroupBy: return "GROUP BY";
         case ClauseKind::kJoinCondition: return "JOIN conditions";
         case ClauseKind::kHaving: return "HAVING";
+        case ClauseKind::kFilter: return "FILTER";
         default: return "this context";
     }
 }
@@ -148,7 +149,7 @@ ExprPtr Binder::bind_function(const ParsedExpr& expr, ClauseKind clause) {
 ExprPtr Binder::bind_aggregate(const ParsedExpr& expr, ClauseKind clause) {
     std::string name = expr.names.back();
     if (clause == ClauseKind::kWhere || clause == ClauseKind::kGroupBy || clause == ClauseKind::kJoinCondition ||
-        clause == ClauseKind::kOther) {
+        clause == ClauseKind::kFilter || clause == ClauseKind::kOther) {
         throw Error(sql_state::kGroupingError, fmt::format("aggregate functions are not allowed in {}", clause_name(clause)),
                     expr.position);
     }
@@ -355,7 +356,7 @@ ExprPtr Binder::bind_window(const ParsedExpr& expr, ClauseKind clause) {
         w.aggregate = bind_aggregate_function(*this, agg_name, args, expr.position);
         w.type = w.aggregate.return_type;
         if (expr.filter) {
-            w.filter = bind_expression(*expr.filter, ClauseKind::kSelect);
+            w.filter = bind_expression(*expr.filter, ClauseKind::kFilter);
             if (w.filter->type.id() == TypeId::kNull || w.filter->unknown_literal) w.filter = cast_to(std::move(w.filter), LogicalType::boolean());
             if (w.filter->type.id() != TypeId::kBoolean) {
                 throw Error(sql_state::kDatatypeMismatch,

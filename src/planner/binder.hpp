@@ -58,7 +58,7 @@ struct PendingSubquery {
     int position = 0;
 };
 
-enum class ClauseKind { kWhere, kSelect, kHaving, kGroupBy, kOrderBy, kJoinCondition, kOther };
+enum class ClauseKind { kWhere, kSelect, kHaving, kGroupBy, kOrderBy, kJoinCondition, kFilter, kOther };
 
 class Binder {
 public:
