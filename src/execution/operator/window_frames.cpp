@@ -235,8 +235,13 @@ idx_t WindowFrames::range_bound(bool preceding, bool is_start, const Vector& off
             double off = offset.data<double>()[row];
             if (std::isnan(off) || off < 0) invalid_range_size();
             double current = float_keys_[row];
-            // Infinite keys stay where they are (inf - inf would be NaN), as in PostgreSQL's in_range_float8.
-            t.real = std::isnan(current) || std::isinf(current) ? current : (add ? current + off : current - off);
+            // An infinite offset away from an infinite key (+inf - inf) would be NaN: PostgreSQL's in_range_float8
+            // counts every number as within it (but not NaN), so the frame reaches the extreme number that way.
+            if (std::isinf(off) && std::isinf(current) && (add ? current < 0 : current > 0)) {
+                t.real = is_start != descending ? -off : off;
+            } else {
+                t.real = add ? current + off : current - off;
+            }
             break;
         }
         case KeyKind::kTime: {
