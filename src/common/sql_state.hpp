@@ -18,6 +18,7 @@ inline constexpr SqlState kDatetimeFieldOverflow{"22008"};
 inline constexpr SqlState kInvalidParameterValue{"22023"};
 inline constexpr SqlState kDivisionByZero{"22012"};
 inline constexpr SqlState kSubstringError{"22011"};
+inline constexpr SqlState kNullValueNotAllowed{"22004"};
 inline constexpr SqlState kInvalidPrecedingOrFollowingSize{"22013"};
 inline constexpr SqlState kInvalidEscapeSequence{"22025"};
 inline constexpr SqlState kInvalidRegularExpression{"2201B"};

@@ -237,6 +237,7 @@ std::unique_ptr<PhysicalOperator> create_physical_plan(LogicalOperator& op) {
                 r.type = w.type;
                 r.aggregate = w.aggregate;
                 r.children = resolve_all(w.children, bindings);
+                if (w.filter) r.filter = resolve(*w.filter, bindings);
                 r.partitions = resolve_all(w.partitions, bindings);
                 r.orders = resolve_orders(w.orders, bindings);
                 r.rows = w.rows;

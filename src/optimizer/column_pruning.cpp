@@ -43,6 +43,7 @@ void for_each_expression(LogicalOperator& op, const std::function<void(ExprPtr&)
         case LogicalKind::kWindow:
             for (auto& w : static_cast<LogicalWindow&>(op).windows) {
                 for (auto& c : w.children) f(c);
+                if (w.filter) f(w.filter);
                 for (auto& p : w.partitions) f(p);
                 for (auto& o : w.orders) f(o.expr);
                 if (w.start_offset) f(w.start_offset);

@@ -26,11 +26,64 @@ const char* clause_name(ClauseKind clause) {
         case ClauseKind::kGroupBy: return "GROUP BY";
         case ClauseKind::kJoinCondition: return "JOIN conditions";
         case ClauseKind::kHaving: return "HAVING";
+        case ClauseKind::kFilter: return "FILTER";
         default: return "this context";
     }
 }
 
+// Frame offsets are evaluated once per row by the operator, so, as in PostgreSQL, they may not read columns.
+bool reads_columns(const Expression& e) {
+    bool found = false;
+    visit_expression(e, [&](const Expression& x) { found = found || (x.kind == ExpressionKind::kColumnRef && x.depth == 0); });
+    return found;
+}
+
 }  // namespace
+
+// Gives a frame offset the type the operator reads: BIGINT for ROWS and integer keys, DOUBLE for float keys, the
+// key's own kind of NUMERIC for numeric keys, INTERVAL for dates and timestamps. Other pairs are refused as
+// PostgreSQL refuses them (it has no in_range function for them).
+ExprPtr Binder::coerce_frame_offset(ExprPtr offset, const WindowExpression& w, int position) {
+    const char* frame = w.rows ? "ROWS" : "RANGE";
+    if (reads_columns(*offset)) {
+        throw Error(sql_state::kInvalidColumnReference, fmt::format("argument of {} must not contain variables", frame), position);
+    }
+    bool untyped = offset->unknown_literal || offset->type.id() == TypeId::kNull;
+    if (w.rows) {
+        if (!untyped && !offset->type.is_numeric()) {
+            throw Error(sql_state::kDatatypeMismatch,
+                        fmt::format("argument of ROWS must be type bigint, not type {}", pg_type_name(offset->type)), position);
+        }
+        return cast_to(std::move(offset), LogicalType::bigint());
+    }
+    const LogicalType& key = w.orders[0].expr->type;
+    const LogicalType& type = offset->type;
+    switch (key.id()) {
+        case TypeId::kSmallInt:
+        case TypeId::kInteger:
+        case TypeId::kBigInt:
+            if (untyped || type.is_integral()) return cast_to(std::move(offset), LogicalType::bigint());
+            break;
+        case TypeId::kDecimal:
+            if (untyped) return cast_to(std::move(offset), key);
+            if (type.is_integral() || type.id() == TypeId::kDecimal) return offset;
+            break;
+        case TypeId::kReal:
+        case TypeId::kDouble:
+            if (untyped || type.is_numeric()) return cast_to(std::move(offset), LogicalType::double_type());
+            break;
+        case TypeId::kDate:
+        case TypeId::kTimestamp:
+        case TypeId::kTimestampTz:
+            if (untyped || type.id() == TypeId::kInterval) return cast_to(std::move(offset), LogicalType::interval());
+            break;
+        default: break;
+    }
+    throw Error(sql_state::kFeatureNotSupported,
+                fmt::format("RANGE with offset PRECEDING/FOLLOWING is not supported for column type {} and offset type {}",
+                            pg_type_name(key), pg_type_name(type)),
+                position);
+}
 
 ExprPtr Binder::bind_function(const ParsedExpr& expr, ClauseKind clause) {
     std::string name = expr.names.back();
@@ -96,7 +149,7 @@ ExprPtr Binder::bind_function(const ParsedExpr& expr, ClauseKind clause) {
 ExprPtr Binder::bind_aggregate(const ParsedExpr& expr, ClauseKind clause) {
     std::string name = expr.names.back();
     if (clause == ClauseKind::kWhere || clause == ClauseKind::kGroupBy || clause == ClauseKind::kJoinCondition ||
-        clause == ClauseKind::kOther) {
+        clause == ClauseKind::kFilter || clause == ClauseKind::kOther) {
         throw Error(sql_state::kGroupingError, fmt::format("aggregate functions are not allowed in {}", clause_name(clause)),
                     expr.position);
     }
@@ -187,6 +240,20 @@ ExprPtr Binder::bind_window(const ParsedExpr& expr, ClauseKind clause) {
             throw Error(sql_state::kWindowingError, fmt::format("cannot override ORDER BY clause of window \"{}\"", ref), expr.position);
         }
     }
+    // PostgreSQL's limits on aggregate decorations in a window call (all 0A000); ignoring them would change answers.
+    bool aggregate = !is_window_only(name) && (expr.star || FunctionRegistry::instance().is_aggregate(name));
+    if (!expr.agg_order.empty() && !expr.within_group) {
+        throw Error(sql_state::kFeatureNotSupported, "aggregate ORDER BY is not implemented for window functions", expr.position);
+    }
+    if (aggregate) {
+        const auto* info = FunctionRegistry::instance().find_aggregate(name);
+        if (expr.within_group || (info && !info->empty() && (*info)[0].needs_order)) {
+            throw Error(sql_state::kFeatureNotSupported, fmt::format("OVER is not supported for ordered-set aggregate {}", name),
+                        expr.position);
+        }
+    } else if (expr.filter) {
+        throw Error(sql_state::kFeatureNotSupported, "FILTER is not implemented for non-aggregate window functions", expr.position);
+    }
     WindowExpression w;
     w.name = name;
     const WindowSpec& partition_source = base ? *base : *spec;
@@ -222,6 +289,9 @@ ExprPtr Binder::bind_window(const ParsedExpr& expr, ClauseKind clause) {
                 throw Error(sql_state::kWindowingError, "RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column",
                             expr.position);
             }
+        }
+        for (ExprPtr* off : {&w.start_offset, &w.end_offset}) {
+            if (*off) *off = coerce_frame_offset(std::move(*off), w, expr.position);
         }
         for (ExprPtr* off : {&w.start_offset, &w.end_offset}) {
             if (*off && (*off)->kind == ExpressionKind::kConstant && !(*off)->value.is_null() && (*off)->type.is_numeric()) {
@@ -284,6 +354,15 @@ ExprPtr Binder::bind_window(const ParsedExpr& expr, ClauseKind clause) {
         w.kind = WindowFunctionKind::kAggregate;
         w.aggregate = bind_aggregate_function(*this, agg_name, args, expr.position);
         w.type = w.aggregate.return_type;
+        if (expr.filter) {
+            w.filter = bind_expression(*expr.filter, ClauseKind::kFilter);
+            if (w.filter->type.id() == TypeId::kNull || w.filter->unknown_literal) w.filter = cast_to(std::move(w.filter), LogicalType::boolean());
+            if (w.filter->type.id() != TypeId::kBoolean) {
+                throw Error(sql_state::kDatatypeMismatch,
+                            fmt::format("argument of FILTER must be type boolean, not type {}", pg_type_name(w.filter->type)),
+                            expr.filter->position);
+            }
+        }
     }
     w.children = std::move(args);
     LogicalType type = w.type;

@@ -554,6 +554,7 @@ BoundQuery Binder::bind_simple_select(const SelectStmt& stmt) {
                 check_grouped(*e, from_tables);
             };
             for (auto& c : w.children) fix(c);
+            if (w.filter) fix(w.filter);
             for (auto& p : w.partitions) fix(p);
             for (auto& o : w.orders) fix(o.expr);
         }
@@ -575,6 +576,7 @@ BoundQuery Binder::bind_simple_select(const SelectStmt& stmt) {
     if (having) having = apply_subquery_replacements(std::move(having));
     for (auto& w : windows_) {
         for (auto& c : w.children) c = apply_subquery_replacements(std::move(c));
+        if (w.filter) w.filter = apply_subquery_replacements(std::move(w.filter));
         for (auto& part : w.partitions) part = apply_subquery_replacements(std::move(part));
         for (auto& o : w.orders) o.expr = apply_subquery_replacements(std::move(o.expr));
     }

@@ -58,7 +58,7 @@ struct PendingSubquery {
     int position = 0;
 };
 
-enum class ClauseKind { kWhere, kSelect, kHaving, kGroupBy, kOrderBy, kJoinCondition, kOther };
+enum class ClauseKind { kWhere, kSelect, kHaving, kGroupBy, kOrderBy, kJoinCondition, kFilter, kOther };
 
 class Binder {
 public:
@@ -118,6 +118,7 @@ private:
     ExprPtr bind_function(const ParsedExpr& expr, ClauseKind clause);
     ExprPtr bind_aggregate(const ParsedExpr& expr, ClauseKind clause);
     ExprPtr bind_window(const ParsedExpr& expr, ClauseKind clause);
+    ExprPtr coerce_frame_offset(ExprPtr offset, const WindowExpression& w, int position);
     ExprPtr bind_operator(const ParsedExpr& expr, ClauseKind clause);
     ExprPtr bind_comparison(const std::string& op, ExprPtr left, ExprPtr right, int position);
     ExprPtr bind_case(const ParsedExpr& expr, ClauseKind clause);

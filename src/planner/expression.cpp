@@ -164,7 +164,9 @@ std::string WindowExpression::to_string() const {
         if (i) out += ", ";
         out += children[i]->to_string();
     }
-    return out + ") OVER (...)";
+    out += ")";
+    if (filter) out += " FILTER (WHERE " + filter->to_string() + ")";
+    return out + " OVER (...)";
 }
 
 }  // namespace basalt

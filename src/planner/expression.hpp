@@ -114,6 +114,7 @@ struct WindowExpression {
     LogicalType type;
     BoundAggregate aggregate;     // kAggregate
     std::vector<ExprPtr> children;  // arguments (lag: value, offset, default)
+    ExprPtr filter;                 // kAggregate: FILTER (WHERE ...); only rows where it is true enter the frame
     std::vector<ExprPtr> partitions;
     std::vector<BoundOrder> orders;
     bool rows = false;  // ROWS frame (else RANGE)

@@ -1,15 +1,16 @@
 #include "execution/operator/physical_window.hpp"
 
-#include <cmath>
 #include <numeric>
+#include <optional>
 
 #include "common/error.hpp"
 #include "execution/column_data_collection.hpp"
 #include "execution/expression_executor.hpp"
 #include "execution/operator/physical_order.hpp"
+#include "execution/operator/window_aggregate.hpp"
+#include "execution/operator/window_frames.hpp"
+#include "execution/operator/window_sort.hpp"
 #include "execution/row_gather.hpp"
-#include "function/cast.hpp"
-#include "types/datetime.hpp"
 #include "vector/vector_operations.hpp"
 
 namespace basalt {
@@ -33,11 +34,6 @@ struct WindowLocal : LocalSinkState {
 struct WindowSource : GlobalSourceState {
     idx_t position = 0;
 };
-
-double numeric_value(const Vector& v, idx_t row) {
-    Value value = v.get_value(row);
-    return cast_value(value, LogicalType::double_type()).get_double();
-}
 
 }  // namespace
 
@@ -64,6 +60,11 @@ PhysicalWindow::PhysicalWindow(std::vector<LogicalType> types, std::vector<Windo
         c.end_offset = next;
         if (w.end_offset) {
             computed_.push_back(w.end_offset->copy());
+            next++;
+        }
+        c.filter = next;
+        if (w.filter) {
+            computed_.push_back(w.filter->copy());
             next++;
         }
         columns_.push_back(c);
@@ -117,280 +118,189 @@ void PhysicalWindow::finalize(ExecContext&, GlobalSinkState& gstate) const {
     auto& g = static_cast<WindowGlobal&>(gstate);
     const ColumnDataCollection& rows = *g.rows;
     idx_t n = rows.row_count();
-    std::shared_ptr<const void> owner = g.rows;
     for (size_t wi = 0; wi < windows_.size(); wi++) {
         const WindowExpression& w = windows_[wi];
         const Columns& cols = columns_[wi];
-        Vector result(w.type, std::max<idx_t>(n, 1));
-        std::vector<SortKey> partition_keys, order_keys, all_keys;
-        for (idx_t p = 0; p < w.partitions.size(); p++) partition_keys.push_back({cols.partitions + p, false, false});
-        for (idx_t o = 0; o < w.orders.size(); o++) {
-            order_keys.push_back({cols.orders + o, w.orders[o].descending, w.orders[o].nulls_first});
-        }
-        all_keys = partition_keys;
-        all_keys.insert(all_keys.end(), order_keys.begin(), order_keys.end());
+        std::vector<SortKey> keys;
+        for (idx_t p = 0; p < w.partitions.size(); p++) keys.push_back({cols.partitions + p, false, false});
+        for (idx_t o = 0; o < w.orders.size(); o++) keys.push_back({cols.orders + o, w.orders[o].descending, w.orders[o].nulls_first});
         std::vector<uint64_t> ids(n);
         std::iota(ids.begin(), ids.end(), 0);
-        if (!all_keys.empty()) sort_rows(rows, all_keys, ids);
-        if (wi == 0) g.output_order = ids;
+        if (!keys.empty()) sort_window_rows(rows, keys, ids);
+        Vector sorted(w.type, std::max<idx_t>(n, 1));
+        evaluate_window(g.rows, wi, ids, sorted);
+        // produce() reads results by row id.
+        std::vector<sel_t> position_of(n);
+        for (idx_t k = 0; k < n; k++) position_of[ids[k]] = static_cast<sel_t>(k);
+        Vector result(w.type, std::max<idx_t>(n, 1));
+        vector_gather(sorted, position_of.data(), n, result);
+        g.results.push_back(std::move(result));
+        if (wi == 0) g.output_order = std::move(ids);
+    }
+}
 
-        auto arg_value = [&](idx_t arg, uint64_t row) -> const Vector& { return rows.column(row, cols.arguments + arg); };
-        auto set_from_row = [&](idx_t target_row, idx_t arg, uint64_t source_row) {
-            const Vector& v = rows.column(source_row, cols.arguments + arg);
-            result.set_value(target_row, v.get_value(ColumnDataCollection::offset(source_row)));
-        };
-        idx_t ps = 0;
-        while (ps < n) {
-            idx_t pe = ps + 1;
-            while (pe < n && compare_collection_rows(rows, partition_keys, ids[ps], ids[pe]) == 0) pe++;
-            idx_t size = pe - ps;
-            // Peer groups (rows equal on ORDER BY) within the partition.
-            std::vector<idx_t> peer_start(size), peer_end(size);
-            {
-                idx_t s = 0;
-                while (s < size) {
-                    idx_t e = s + 1;
-                    while (e < size && (order_keys.empty() || compare_collection_rows(rows, order_keys, ids[ps + s], ids[ps + e]) == 0)) e++;
-                    for (idx_t k = s; k < e; k++) {
-                        peer_start[k] = s;
-                        peer_end[k] = e;
-                    }
-                    s = e;
+// Computes window `wi` into `out`, whose row k belongs to row ids[k]. Every column is first gathered in sort order,
+// so partitions, peers and frames are ranges of positions.
+void PhysicalWindow::evaluate_window(const std::shared_ptr<ColumnDataCollection>& collection, size_t wi,
+                                     const std::vector<uint64_t>& ids, Vector& out) const {
+    const ColumnDataCollection& rows = *collection;
+    const WindowExpression& w = windows_[wi];
+    const Columns& cols = columns_[wi];
+    idx_t n = ids.size();
+    std::shared_ptr<const void> owner = collection;
+    auto gather = [&](idx_t column) {
+        Vector v(rows.types()[column], std::max<idx_t>(n, 1));
+        gather_rows(rows, column, ids.data(), n, v, owner);
+        return v;
+    };
+    std::vector<Vector> partitions, orders, args;
+    for (idx_t p = 0; p < w.partitions.size(); p++) partitions.push_back(gather(cols.partitions + p));
+    for (idx_t o = 0; o < w.orders.size(); o++) orders.push_back(gather(cols.orders + o));
+    for (idx_t a = 0; a < w.children.size(); a++) args.push_back(gather(cols.arguments + a));
+    std::optional<Vector> start_offset, end_offset;
+    if (w.start_offset) start_offset = gather(cols.start_offset);
+    if (w.end_offset) end_offset = gather(cols.end_offset);
+    WindowFrames frames(w, orders, start_offset ? &*start_offset : nullptr, end_offset ? &*end_offset : nullptr, n);
+
+    // FILTER: the aggregate sees only rows whose condition is true, compacted in sort order; kept_before[k]
+    // counts them among positions [0, k), which maps a frame of rows to a frame of kept rows.
+    std::vector<Vector> kept_args;
+    std::vector<idx_t> kept_before;
+    const std::vector<Vector>* aggregate_args = &args;
+    if (w.filter) {
+        Vector filter = gather(cols.filter);
+        std::vector<sel_t> kept;
+        kept_before.resize(n + 1);
+        for (idx_t k = 0; k < n; k++) {
+            kept_before[k] = kept.size();
+            if (!filter.is_null(k) && filter.data<bool>()[k]) kept.push_back(static_cast<sel_t>(k));
+        }
+        kept_before[n] = kept.size();
+        for (const Vector& a : args) {
+            Vector compact(a.type(), std::max<idx_t>(kept.size(), 1));
+            vector_gather(a, kept.data(), kept.size(), compact);
+            kept_args.push_back(std::move(compact));
+        }
+        aggregate_args = &kept_args;
+    }
+    auto kept = [&](idx_t position) { return w.filter ? kept_before[position] : position; };
+
+    bool uses_frame = w.kind == WindowFunctionKind::kAggregate || w.kind == WindowFunctionKind::kFirstValue ||
+                      w.kind == WindowFunctionKind::kLastValue || w.kind == WindowFunctionKind::kNthValue;
+    auto copy_row = [&](const Vector& from, idx_t source, idx_t target) { vector_copy(from, source, 1, out, target); };
+    std::vector<idx_t> agg_start, agg_end;
+    idx_t ps = 0;
+    while (ps < n) {
+        idx_t pe = ps + 1;
+        while (pe < n) {
+            bool same = true;
+            for (const Vector& p : partitions) same = same && compare_rows(p, pe - 1, p, pe) == 0;
+            if (!same) break;
+            pe++;
+        }
+        idx_t size = pe - ps;
+        frames.compute(ps, pe, uses_frame);
+        const auto& peer_start = frames.peer_start;
+        const auto& peer_end = frames.peer_end;
+        switch (w.kind) {
+            case WindowFunctionKind::kRowNumber:
+                for (idx_t i = 0; i < size; i++) out.data<int64_t>()[ps + i] = static_cast<int64_t>(i + 1);
+                break;
+            case WindowFunctionKind::kRank:
+                for (idx_t i = 0; i < size; i++) out.data<int64_t>()[ps + i] = static_cast<int64_t>(peer_start[i] + 1);
+                break;
+            case WindowFunctionKind::kDenseRank: {
+                int64_t rank = 0;
+                for (idx_t i = 0; i < size; i++) {
+                    if (peer_start[i] == i) rank++;
+                    out.data<int64_t>()[ps + i] = rank;
                 }
+                break;
             }
-            // Frame [fs, fe) of position i (relative to the partition).
-            auto offset_of = [&](idx_t column, idx_t i) -> double {
-                const Vector& v = rows.column(ids[ps + i], column);
-                idx_t off = ColumnDataCollection::offset(ids[ps + i]);
-                if (v.is_null(off)) throw Error(sql_state::kInvalidParameterValue, "frame offset must not be null");
-                double d = numeric_value(v, off);
-                if (d < 0) throw Error(sql_state::kInvalidPrecedingOrFollowingSize, "frame starting offset must not be negative");
-                return d;
-            };
-            // RANGE frames with an offset: the frame starts after the last row before `target` (in ORDER BY
-            // direction) and ends after the last row within it; key_at(k, x) reads row k's key, false when NULL.
-            auto range_position = [&](double target, bool is_start, const auto& key_at) -> idx_t {
-                bool desc = w.orders[0].descending;
-                idx_t pos = 0;
-                for (idx_t k = 0; k < size; k++) {
-                    double x;
-                    if (!key_at(k, x)) continue;
-                    bool before = desc ? x > target : x < target;
-                    bool within = desc ? x >= target : x <= target;
-                    if (is_start ? before : within) pos = k + 1;
+            case WindowFunctionKind::kPercentRank:
+                for (idx_t i = 0; i < size; i++) {
+                    out.data<double>()[ps + i] = size > 1 ? static_cast<double>(peer_start[i]) / static_cast<double>(size - 1) : 0.0;
                 }
-                return pos;
-            };
-            auto frame = [&](idx_t i, idx_t& fs, idx_t& fe) {
-                auto bound = [&](FrameBound b, bool is_start, idx_t column) -> idx_t {
-                    switch (b) {
-                        case FrameBound::kUnboundedPreceding: return 0;
-                        case FrameBound::kUnboundedFollowing: return size;
-                        case FrameBound::kCurrentRow:
-                            if (w.rows) return is_start ? i : i + 1;
-                            return is_start ? peer_start[i] : peer_end[i];
-                        case FrameBound::kPreceding:
-                        case FrameBound::kFollowing: {
-                            bool preceding = b == FrameBound::kPreceding;
-                            const Vector& offset_vector = rows.column(ids[ps + i], column);
-                            if (!w.rows && offset_vector.type().id() == TypeId::kInterval) {
-                                // RANGE over dates/timestamps with an interval offset: compare in microseconds.
-                                idx_t oo = ColumnDataCollection::offset(ids[ps + i]);
-                                Interval iv = offset_vector.data<Interval>()[oo];
-                                if (interval_compare(iv, Interval{}) < 0) {
-                                    throw Error(sql_state::kInvalidPrecedingOrFollowingSize, "invalid preceding or following size in window function");
-                                }
-                                // Timestamps in microseconds stay exact as doubles (below 2^53).
-                                auto micros_at = [&](idx_t k, double& x) {
-                                    const Vector& kv = rows.column(ids[ps + k], cols.orders);
-                                    idx_t ko = ColumnDataCollection::offset(ids[ps + k]);
-                                    if (kv.is_null(ko)) return false;
-                                    x = kv.type().id() == TypeId::kDate ? static_cast<double>(kv.data<int32_t>()[ko]) * kMicrosPerDay
-                                                                        : static_cast<double>(kv.data<int64_t>()[ko]);
-                                    return true;
-                                };
-                                double current;
-                                if (!micros_at(i, current)) return is_start ? peer_start[i] : peer_end[i];
-                                bool desc = w.orders[0].descending;
-                                Interval step = (preceding != desc) ? interval_negate(iv) : iv;
-                                double target = static_cast<double>(timestamp_add_interval(static_cast<int64_t>(current), step));
-                                return range_position(target, is_start, micros_at);
-                            }
-                            double off = offset_of(column, i);
-                            if (w.rows) {
-                                int64_t k = static_cast<int64_t>(off);
-                                int64_t pos = preceding ? static_cast<int64_t>(i) - k : static_cast<int64_t>(i) + k;
-                                if (!is_start) pos++;
-                                return static_cast<idx_t>(std::clamp<int64_t>(pos, 0, static_cast<int64_t>(size)));
-                            }
-                            // RANGE with an offset: rows whose ORDER BY value is within the offset.
-                            auto number_at = [&](idx_t k, double& x) {
-                                const Vector& kv = rows.column(ids[ps + k], cols.orders);
-                                idx_t ko = ColumnDataCollection::offset(ids[ps + k]);
-                                if (kv.is_null(ko)) return false;
-                                x = numeric_value(kv, ko);
-                                return true;
-                            };
-                            double current;
-                            if (!number_at(i, current)) return is_start ? peer_start[i] : peer_end[i];
-                            bool desc = w.orders[0].descending;
-                            double target = (preceding != desc) ? current - off : current + off;
-                            return range_position(target, is_start, number_at);
-                        }
-                    }
-                    return 0;
-                };
-                fs = bound(w.start, true, cols.start_offset);
-                fe = bound(w.end, false, cols.end_offset);
-                if (fe < fs) fe = fs;
-            };
-            switch (w.kind) {
-                case WindowFunctionKind::kRowNumber:
-                    for (idx_t i = 0; i < size; i++) result.data<int64_t>()[ids[ps + i]] = static_cast<int64_t>(i + 1);
-                    break;
-                case WindowFunctionKind::kRank:
-                    for (idx_t i = 0; i < size; i++) result.data<int64_t>()[ids[ps + i]] = static_cast<int64_t>(peer_start[i] + 1);
-                    break;
-                case WindowFunctionKind::kDenseRank: {
-                    int64_t rank = 0;
-                    for (idx_t i = 0; i < size; i++) {
-                        if (peer_start[i] == i) rank++;
-                        result.data<int64_t>()[ids[ps + i]] = rank;
-                    }
-                    break;
+                break;
+            case WindowFunctionKind::kCumeDist:
+                for (idx_t i = 0; i < size; i++) {
+                    out.data<double>()[ps + i] = static_cast<double>(peer_end[i]) / static_cast<double>(size);
                 }
-                case WindowFunctionKind::kPercentRank:
-                    for (idx_t i = 0; i < size; i++) {
-                        result.data<double>()[ids[ps + i]] = size > 1 ? static_cast<double>(peer_start[i]) / static_cast<double>(size - 1) : 0.0;
+                break;
+            case WindowFunctionKind::kNtile:
+                for (idx_t i = 0; i < size; i++) {
+                    const Vector& v = args[0];
+                    if (v.is_null(ps + i)) {
+                        out.set_null(ps + i);
+                        continue;
                     }
-                    break;
-                case WindowFunctionKind::kCumeDist:
-                    for (idx_t i = 0; i < size; i++) {
-                        result.data<double>()[ids[ps + i]] = static_cast<double>(peer_end[i]) / static_cast<double>(size);
-                    }
-                    break;
-                case WindowFunctionKind::kNtile:
-                    for (idx_t i = 0; i < size; i++) {
-                        const Vector& v = arg_value(0, ids[ps + i]);
-                        idx_t off = ColumnDataCollection::offset(ids[ps + i]);
-                        if (v.is_null(off)) {
-                            result.set_null(ids[ps + i]);
+                    int64_t buckets = v.data<int64_t>()[ps + i];
+                    if (buckets <= 0) throw Error(sql_state::kInvalidArgumentForNtile, "argument of ntile must be greater than zero");
+                    int64_t total = static_cast<int64_t>(size);
+                    int64_t base = total / buckets, extra = total % buckets;
+                    int64_t r = static_cast<int64_t>(i);
+                    // The first `extra` buckets hold base + 1 rows.
+                    int64_t big = extra * (base + 1);
+                    int64_t bucket = r < big ? r / (base + 1) : (base == 0 ? r : extra + (r - big) / base);
+                    out.data<int32_t>()[ps + i] = static_cast<int32_t>(bucket + 1);
+                }
+                break;
+            case WindowFunctionKind::kLag:
+            case WindowFunctionKind::kLead:
+                for (idx_t i = 0; i < size; i++) {
+                    int64_t offset = 1;
+                    if (args.size() > 1) {
+                        if (args[1].is_null(ps + i)) {
+                            out.set_null(ps + i);
                             continue;
                         }
-                        int64_t buckets = v.data<int64_t>()[off];
-                        if (buckets <= 0) throw Error(sql_state::kInvalidArgumentForNtile, "argument of ntile must be greater than zero");
-                        int64_t total = static_cast<int64_t>(size);
-                        int64_t base = total / buckets, extra = total % buckets;
-                        int64_t r = static_cast<int64_t>(i);
-                        // The first `extra` buckets hold base + 1 rows.
-                        int64_t big = extra * (base + 1);
-                        int64_t bucket = r < big ? r / (base + 1) : (base == 0 ? r : extra + (r - big) / base);
-                        result.data<int32_t>()[ids[ps + i]] = static_cast<int32_t>(bucket + 1);
+                        offset = args[1].data<int64_t>()[ps + i];
                     }
-                    break;
-                case WindowFunctionKind::kLag:
-                case WindowFunctionKind::kLead:
-                    for (idx_t i = 0; i < size; i++) {
-                        int64_t offset = 1;
-                        if (w.children.size() > 1) {
-                            const Vector& ov = arg_value(1, ids[ps + i]);
-                            idx_t oo = ColumnDataCollection::offset(ids[ps + i]);
-                            if (ov.is_null(oo)) {
-                                result.set_null(ids[ps + i]);
-                                continue;
-                            }
-                            offset = ov.data<int64_t>()[oo];
-                        }
-                        int64_t target = w.kind == WindowFunctionKind::kLag ? static_cast<int64_t>(i) - offset : static_cast<int64_t>(i) + offset;
-                        if (target >= 0 && target < static_cast<int64_t>(size)) {
-                            set_from_row(ids[ps + i], 0, ids[ps + static_cast<idx_t>(target)]);
-                        } else if (w.children.size() > 2) {
-                            set_from_row(ids[ps + i], 2, ids[ps + i]);
-                        } else {
-                            result.set_null(ids[ps + i]);
-                        }
-                    }
-                    break;
-                case WindowFunctionKind::kFirstValue:
-                case WindowFunctionKind::kLastValue:
-                case WindowFunctionKind::kNthValue:
-                    for (idx_t i = 0; i < size; i++) {
-                        idx_t fs, fe;
-                        frame(i, fs, fe);
-                        int64_t pick = -1;
-                        if (w.kind == WindowFunctionKind::kFirstValue && fe > fs) pick = static_cast<int64_t>(fs);
-                        if (w.kind == WindowFunctionKind::kLastValue && fe > fs) pick = static_cast<int64_t>(fe - 1);
-                        if (w.kind == WindowFunctionKind::kNthValue) {
-                            const Vector& nv = arg_value(1, ids[ps + i]);
-                            idx_t no = ColumnDataCollection::offset(ids[ps + i]);
-                            int64_t nth = nv.is_null(no) ? 0 : nv.data<int64_t>()[no];
-                            if (nth <= 0 && !nv.is_null(no)) throw Error(sql_state::kInvalidArgumentForNthValue, "argument of nth_value must be greater than zero");
-                            if (nth > 0 && fs + static_cast<idx_t>(nth) <= fe) pick = static_cast<int64_t>(fs + static_cast<idx_t>(nth) - 1);
-                        }
-                        if (pick < 0) {
-                            result.set_null(ids[ps + i]);
-                        } else {
-                            set_from_row(ids[ps + i], 0, ids[ps + static_cast<idx_t>(pick)]);
-                        }
-                    }
-                    break;
-                case WindowFunctionKind::kAggregate: {
-                    const BoundAggregate& agg = w.aggregate;
-                    std::vector<uint8_t> state_buffer(std::max<size_t>(agg.state_size, 16));
-                    uint8_t* state = state_buffer.data();
-                    auto feed = [&](idx_t from, idx_t to) {
-                        // Rows [from, to) of the partition enter the state, a vector at a time.
-                        while (from < to) {
-                            idx_t count = std::min<idx_t>(kVectorSize, to - from);
-                            std::vector<uint64_t> row_ids(count);
-                            for (idx_t k = 0; k < count; k++) row_ids[k] = ids[ps + from + k];
-                            std::vector<Vector> args(w.children.size());
-                            std::vector<Vector*> arg_ptrs;
-                            for (idx_t a = 0; a < w.children.size(); a++) {
-                                gather_rows(rows, cols.arguments + a, row_ids.data(), count, args[a], owner);
-                                arg_ptrs.push_back(&args[a]);
-                            }
-                            std::vector<uint8_t*> states(count, state);
-                            agg.update(arg_ptrs, states.data(), count, agg);
-                            from += count;
-                        }
-                    };
-                    auto emit = [&](idx_t i) {
-                        Vector one(w.type, 1);
-                        agg.finalize(&state, 1, one, 0, agg);
-                        result.set_value(ids[ps + i], one.get_value(0));
-                    };
-                    bool running = w.start == FrameBound::kUnboundedPreceding &&
-                                   (w.end == FrameBound::kCurrentRow || w.end == FrameBound::kUnboundedFollowing);
-                    if (running) {
-                        agg.initialize(state);
-                        idx_t fed = 0;
-                        for (idx_t i = 0; i < size; i++) {
-                            idx_t fs, fe;
-                            frame(i, fs, fe);
-                            if (fe > fed) {
-                                feed(fed, fe);
-                                fed = fe;
-                            }
-                            emit(i);
-                        }
-                        if (agg.destroy) agg.destroy(state);
+                    int64_t target = w.kind == WindowFunctionKind::kLag ? static_cast<int64_t>(i) - offset : static_cast<int64_t>(i) + offset;
+                    if (target >= 0 && target < static_cast<int64_t>(size)) {
+                        copy_row(args[0], ps + static_cast<idx_t>(target), ps + i);
+                    } else if (args.size() > 2) {
+                        copy_row(args[2], ps + i, ps + i);
                     } else {
-                        for (idx_t i = 0; i < size; i++) {
-                            idx_t fs, fe;
-                            frame(i, fs, fe);
-                            agg.initialize(state);
-                            feed(fs, fe);
-                            emit(i);
-                            if (agg.destroy) agg.destroy(state);
-                        }
+                        out.set_null(ps + i);
                     }
-                    break;
                 }
+                break;
+            case WindowFunctionKind::kFirstValue:
+            case WindowFunctionKind::kLastValue:
+            case WindowFunctionKind::kNthValue:
+                for (idx_t i = 0; i < size; i++) {
+                    idx_t fs = frames.frame_start[i], fe = frames.frame_end[i];
+                    int64_t pick = -1;
+                    if (w.kind == WindowFunctionKind::kFirstValue && fe > fs) pick = static_cast<int64_t>(fs);
+                    if (w.kind == WindowFunctionKind::kLastValue && fe > fs) pick = static_cast<int64_t>(fe - 1);
+                    if (w.kind == WindowFunctionKind::kNthValue) {
+                        bool null = args[1].is_null(ps + i);
+                        int64_t nth = null ? 0 : args[1].data<int64_t>()[ps + i];
+                        if (nth <= 0 && !null) throw Error(sql_state::kInvalidArgumentForNthValue, "argument of nth_value must be greater than zero");
+                        if (nth > 0 && fs + static_cast<idx_t>(nth) <= fe) pick = static_cast<int64_t>(fs + static_cast<idx_t>(nth) - 1);
+                    }
+                    if (pick < 0) {
+                        out.set_null(ps + i);
+                    } else {
+                        copy_row(args[0], ps + static_cast<idx_t>(pick), ps + i);
+                    }
+                }
+                break;
+            case WindowFunctionKind::kAggregate: {
+                // Frames in positions of the (kept) argument rows, relative to the partition's first kept row.
+                idx_t kept_begin = kept(ps);
+                agg_start.resize(size);
+                agg_end.resize(size);
+                for (idx_t i = 0; i < size; i++) {
+                    agg_start[i] = kept(ps + frames.frame_start[i]) - kept_begin;
+                    agg_end[i] = kept(ps + frames.frame_end[i]) - kept_begin;
+                }
+                evaluate_aggregate(w.aggregate, *aggregate_args, kept_begin, kept(pe), agg_start, agg_end, out, ps);
+                break;
             }
-            ps = pe;
         }
-        g.results.push_back(std::move(result));
+        ps = pe;
     }
 }
 

@@ -1,8 +1,10 @@
 // Window functions: all input rows are collected (a pipeline breaker), each window expression sorts row ids by
-// its PARTITION BY and ORDER BY keys and computes one value per row, using its frame (ROWS or RANGE). Rows are
-// emitted in the order of the first window's sort.
+// its PARTITION BY and ORDER BY keys and computes one value per row, using its frame (ROWS or RANGE; frame
+// bounds in window_frames.hpp, aggregates over frames in window_aggregate.hpp). Rows are emitted in the order of
+// the first window's sort.
 #pragma once
 
+#include "execution/column_data_collection.hpp"
 #include "execution/physical_operator.hpp"
 #include "planner/expression.hpp"
 
@@ -28,10 +30,12 @@ public:
 
 private:
     std::vector<WindowExpression> windows_;
-    std::vector<ExprPtr> computed_;  // per window: partitions, orders, arguments, frame offsets (flattened)
+    std::vector<ExprPtr> computed_;  // per window: partitions, orders, arguments, frame offsets, filter (flattened)
     struct Columns {
-        idx_t partitions, orders, arguments, start_offset, end_offset;  // first column index of each group
+        idx_t partitions, orders, arguments, start_offset, end_offset, filter;  // first column index of each group
     };
+    void evaluate_window(const std::shared_ptr<ColumnDataCollection>& rows, size_t wi, const std::vector<uint64_t>& ids,
+                         Vector& out) const;
     std::vector<Columns> columns_;
     idx_t input_width_;
 };
