@@ -265,7 +265,7 @@ void PhysicalHashAggregate::finalize(ExecContext& ctx, GlobalSinkState& gstate) 
             }
             std::vector<uint64_t> order(rows.row_count());
             for (uint64_t i = 0; i < order.size(); i++) order[i] = i;
-            sort_rows(rows, keys, order);
+            sort_rows(rows, keys, order, -1, &query);
             std::shared_ptr<const void> no_owner;
             for (idx_t begin = 0; begin < order.size(); begin += kVectorSize) {
                 idx_t n = std::min<idx_t>(kVectorSize, order.size() - begin);

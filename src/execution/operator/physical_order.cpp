@@ -10,36 +10,6 @@
 
 namespace basalt {
 
-int compare_collection_rows(const ColumnDataCollection& rows, const std::vector<SortKey>& keys, uint64_t a, uint64_t b) {
-    for (const auto& k : keys) {
-        const Vector& va = rows.column(a, k.column);
-        const Vector& vb = rows.column(b, k.column);
-        idx_t oa = ColumnDataCollection::offset(a), ob = ColumnDataCollection::offset(b);
-        bool na = va.is_null(oa), nb = vb.is_null(ob);
-        if (na || nb) {
-            if (na && nb) continue;
-            // NULLs sort as if larger than every value unless NULLS FIRST says otherwise.
-            return na == k.nulls_first ? -1 : 1;
-        }
-        int c = compare_rows(va, oa, vb, ob);
-        if (c != 0) return k.descending ? -c : c;
-    }
-    return 0;
-}
-
-void sort_rows(const ColumnDataCollection& rows, const std::vector<SortKey>& keys, std::vector<uint64_t>& row_ids, int64_t keep) {
-    auto less = [&](uint64_t a, uint64_t b) {
-        int c = compare_collection_rows(rows, keys, a, b);
-        return c != 0 ? c < 0 : a < b;  // ties keep input order
-    };
-    if (keep >= 0 && static_cast<uint64_t>(keep) < row_ids.size()) {
-        std::partial_sort(row_ids.begin(), row_ids.begin() + keep, row_ids.end(), less);
-        row_ids.resize(static_cast<size_t>(keep));
-    } else {
-        std::sort(row_ids.begin(), row_ids.end(), less);
-    }
-}
-
 namespace {
 
 struct OrderGlobal : GlobalSinkState {
@@ -119,7 +89,7 @@ void PhysicalOrder::finalize(ExecContext& ctx, GlobalSinkState& gstate) const {
     g.order.resize(g.rows->row_count());
     std::iota(g.order.begin(), g.order.end(), 0);
     int64_t keep = limit_ >= 0 ? limit_ + offset_ : -1;
-    sort_rows(*g.rows, keys, g.order, keep);
+    sort_rows(*g.rows, keys, g.order, keep, ctx.query);
     if (ctx.query->profile) ctx.query->stats[id]->bytes = g.rows->bytes();
 }
 

@@ -1,7 +1,9 @@
 // ORDER BY (and ORDER BY ... LIMIT as top-N): workers collect rows and their sort keys locally; finalize()
-// sorts once; the operator then emits rows in order on one worker.
+// sorts them (row_sort.hpp: normalized keys, runs sorted and merged by the query's workers); the operator then
+// emits rows in order on one worker.
 #pragma once
 
+#include "execution/operator/row_sort.hpp"
 #include "execution/physical_operator.hpp"
 #include "planner/expression.hpp"
 
@@ -32,15 +34,5 @@ private:
     int64_t offset_;
 };
 
-// Sorts row ids of a collection by key columns (used by ORDER BY and window partitions).
-struct SortKey {
-    idx_t column;
-    bool descending;
-    bool nulls_first;
-};
-class ColumnDataCollection;
-void sort_rows(const ColumnDataCollection& rows, const std::vector<SortKey>& keys, std::vector<uint64_t>& row_ids,
-               int64_t keep = -1);
-int compare_collection_rows(const ColumnDataCollection& rows, const std::vector<SortKey>& keys, uint64_t a, uint64_t b);
 
 }  // namespace basalt

@@ -9,7 +9,7 @@
 #include "execution/operator/physical_order.hpp"
 #include "execution/operator/window_aggregate.hpp"
 #include "execution/operator/window_frames.hpp"
-#include "execution/operator/window_sort.hpp"
+#include "execution/operator/row_sort.hpp"
 #include "execution/row_gather.hpp"
 #include "vector/vector_operations.hpp"
 
@@ -114,7 +114,7 @@ void PhysicalWindow::combine(ExecContext&, GlobalSinkState& gstate, LocalSinkSta
     g.rows->merge(std::move(l.rows));
 }
 
-void PhysicalWindow::finalize(ExecContext&, GlobalSinkState& gstate) const {
+void PhysicalWindow::finalize(ExecContext& ctx, GlobalSinkState& gstate) const {
     auto& g = static_cast<WindowGlobal&>(gstate);
     const ColumnDataCollection& rows = *g.rows;
     idx_t n = rows.row_count();
@@ -126,7 +126,7 @@ void PhysicalWindow::finalize(ExecContext&, GlobalSinkState& gstate) const {
         for (idx_t o = 0; o < w.orders.size(); o++) keys.push_back({cols.orders + o, w.orders[o].descending, w.orders[o].nulls_first});
         std::vector<uint64_t> ids(n);
         std::iota(ids.begin(), ids.end(), 0);
-        if (!keys.empty()) sort_window_rows(rows, keys, ids);
+        if (!keys.empty()) sort_rows(rows, keys, ids, -1, ctx.query);
         Vector sorted(w.type, std::max<idx_t>(n, 1));
         evaluate_window(g.rows, wi, ids, sorted);
         // produce() reads results by row id.
