@@ -1,5 +1,7 @@
 #include "execution/expression_executor.hpp"
 
+#include <algorithm>
+
 #include "common/error.hpp"
 #include "function/cast.hpp"
 #include "types/physical_dispatch.hpp"
@@ -12,7 +14,8 @@ struct ExpressionExecutor::State {
     std::vector<std::unique_ptr<State>> children;
     std::vector<Vector> child_results;
     Vector scratch;
-    DataChunk sliced;  // CASE/COALESCE: the input rows that reach a branch
+    DataChunk sliced;  // AND/OR/CASE/COALESCE: the input rows that reach an operand
+    std::vector<std::vector<idx_t>> child_columns;  // input columns each child reads (only those are sliced)
     std::vector<sel_t> sel_a, sel_b;
 };
 
@@ -24,6 +27,13 @@ std::unique_ptr<ExpressionExecutor::State> make_state(const Expression& e) {
     for (const auto& c : e.children) {
         s->children.push_back(make_state(*c));
         s->child_results.emplace_back(c->type, kVectorSize);
+        std::vector<idx_t> columns;
+        visit_expression(*c, [&](const Expression& x) {
+            if (x.kind == ExpressionKind::kBoundRef) columns.push_back(x.index);
+        });
+        std::sort(columns.begin(), columns.end());
+        columns.erase(std::unique(columns.begin(), columns.end()), columns.end());
+        s->child_columns.push_back(std::move(columns));
     }
     return s;
 }
@@ -50,34 +60,64 @@ void evaluate_on_rows(ExpressionExecutor::State& s, size_t k, const DataChunk& i
         evaluate(*s.children[k], input, count, out);
         return;
     }
-    chunk_gather(input, sel, count, s.sliced);
+    // Only the columns the child reads are gathered; the others keep stale rows the child never looks at.
+    if (s.sliced.column_count() != input.column_count()) s.sliced.initialize(input.types());
+    for (idx_t c : s.child_columns[k]) vector_gather(input.column(c), sel, count, s.sliced.column(c));
+    s.sliced.set_size(count);
     evaluate(*s.children[k], s.sliced, count, out);
 }
 
+// Each operand runs only on the rows the operands before it left undecided (AND: not yet false; OR: not yet
+// true), so `i <> 0 AND 10 / i > 1` never divides by zero, as in PostgreSQL.
 void evaluate_and_or(ExpressionExecutor::State& s, const DataChunk& input, idx_t count, Vector& result, bool is_and) {
     fresh_result(result, LogicalType::boolean());
-    for (size_t k = 0; k < s.children.size(); k++) evaluate(*s.children[k], input, count, s.child_results[k]);
+    const bool decider = !is_and;
     bool* out = result.data<bool>();
-    for (idx_t i = 0; i < count; i++) {
-        bool any_null = false;
-        bool decided = false;
-        for (auto& v : s.child_results) {
+    std::fill(out, out + count, is_and);
+    std::vector<sel_t>& remaining = s.sel_a;  // undecided rows, as indices into input
+    remaining.resize(count);
+    for (idx_t i = 0; i < count; i++) remaining[i] = static_cast<sel_t>(i);
+    idx_t remaining_count = count;
+    for (size_t k = 0; k < s.children.size() && remaining_count > 0; k++) {
+        Vector& v = s.child_results[k];
+        bool all = remaining_count == count;
+        evaluate_on_rows(s, k, input, all ? nullptr : remaining.data(), remaining_count, v);
+        if (v.is_constant()) {
             bool valid;
-            bool b = bool_at(v, i, valid);
-            if (!valid) {
-                any_null = true;
-            } else if (b != is_and) {
-                decided = true;
-                break;
+            bool b = bool_at(v, 0, valid);
+            if (valid && b == decider) {
+                if (all) {  // decided for every row: a constant result, as cheap as it gets for a filter
+                    result.reset();
+                    result.data<bool>()[0] = decider;
+                    result.set_constant(true);
+                    return;
+                }
+                for (idx_t j = 0; j < remaining_count; j++) {
+                    out[remaining[j]] = decider;
+                    result.validity().set_valid(remaining[j]);
+                }
+                remaining_count = 0;
+            } else if (!valid) {
+                for (idx_t j = 0; j < remaining_count; j++) result.set_null(remaining[j]);
+            }
+            continue;
+        }
+        const bool* data = v.data<bool>();
+        const ValidityMask& valid = v.validity();
+        idx_t kept = 0;  // compacts `remaining` in place
+        for (idx_t j = 0; j < remaining_count; j++) {
+            sel_t row = remaining[j];
+            if (!valid.is_valid(j)) {
+                result.set_null(row);  // NULL unless a later operand decides the row
+                remaining[kept++] = row;
+            } else if (data[j] == decider) {
+                out[row] = decider;
+                result.validity().set_valid(row);
+            } else {
+                remaining[kept++] = row;
             }
         }
-        if (decided) {
-            out[i] = !is_and;
-        } else if (any_null) {
-            result.set_null(i);
-        } else {
-            out[i] = is_and;
-        }
+        remaining_count = kept;
     }
 }
 
