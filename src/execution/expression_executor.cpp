@@ -1,29 +1,73 @@
 #include "execution/expression_executor.hpp"
 
+#include <algorithm>
+
 #include "common/error.hpp"
+#include "execution/in_list_set.hpp"
 #include "function/cast.hpp"
 #include "types/physical_dispatch.hpp"
 #include "vector/vector_operations.hpp"
 
 namespace basalt {
 
+// x IN (...): the elements that do not depend on the row are evaluated once, into a hash set, when the first
+// rows arrive (so an error among them fires only if rows reach the IN, as before); the test value and the
+// elements that do depend on the row are the state's children and run per chunk.
+struct InListState {
+    std::vector<const Expression*> constants;
+    std::unique_ptr<InListSet> set;
+    bool null_constant = false;  // a NULL element: "not found" becomes NULL
+    std::vector<uint8_t> outcome;
+};
+
 struct ExpressionExecutor::State {
     const Expression* expr = nullptr;
     std::vector<std::unique_ptr<State>> children;
     std::vector<Vector> child_results;
     Vector scratch;
-    DataChunk sliced;  // CASE/COALESCE: the input rows that reach a branch
+    DataChunk sliced;  // AND/OR/CASE/COALESCE: the input rows that reach an operand
+    std::vector<std::vector<idx_t>> child_columns;  // input columns each child reads (only those are sliced)
     std::vector<sel_t> sel_a, sel_b;
+    std::unique_ptr<InListState> in_list;
 };
 
 namespace {
 
+bool depends_on_row(const Expression& e) {
+    bool reads_input = false;
+    visit_expression(e, [&](const Expression& x) {
+        if (x.kind == ExpressionKind::kBoundRef || x.kind == ExpressionKind::kColumnRef) reads_input = true;
+    });
+    return reads_input || e.is_volatile();
+}
+
 std::unique_ptr<ExpressionExecutor::State> make_state(const Expression& e) {
     auto s = std::make_unique<ExpressionExecutor::State>();
     s->expr = &e;
-    for (const auto& c : e.children) {
+    std::vector<const Expression*> children;
+    for (const auto& c : e.children) children.push_back(c.get());
+    if (e.kind == ExpressionKind::kInList) {
+        s->in_list = std::make_unique<InListState>();
+        children.resize(1);
+        for (size_t k = 1; k < e.children.size(); k++) {
+            const Expression& element = *e.children[k];
+            if (depends_on_row(element)) {
+                children.push_back(&element);
+            } else {
+                s->in_list->constants.push_back(&element);
+            }
+        }
+    }
+    for (const Expression* c : children) {
         s->children.push_back(make_state(*c));
         s->child_results.emplace_back(c->type, kVectorSize);
+        std::vector<idx_t> columns;
+        visit_expression(*c, [&](const Expression& x) {
+            if (x.kind == ExpressionKind::kBoundRef) columns.push_back(x.index);
+        });
+        std::sort(columns.begin(), columns.end());
+        columns.erase(std::unique(columns.begin(), columns.end()), columns.end());
+        s->child_columns.push_back(std::move(columns));
     }
     return s;
 }
@@ -50,34 +94,64 @@ void evaluate_on_rows(ExpressionExecutor::State& s, size_t k, const DataChunk& i
         evaluate(*s.children[k], input, count, out);
         return;
     }
-    chunk_gather(input, sel, count, s.sliced);
+    // Only the columns the child reads are gathered; the others keep stale rows the child never looks at.
+    if (s.sliced.column_count() != input.column_count()) s.sliced.initialize(input.types());
+    for (idx_t c : s.child_columns[k]) vector_gather(input.column(c), sel, count, s.sliced.column(c));
+    s.sliced.set_size(count);
     evaluate(*s.children[k], s.sliced, count, out);
 }
 
+// Each operand runs only on the rows the operands before it left undecided (AND: not yet false; OR: not yet
+// true), so `i <> 0 AND 10 / i > 1` never divides by zero, as in PostgreSQL.
 void evaluate_and_or(ExpressionExecutor::State& s, const DataChunk& input, idx_t count, Vector& result, bool is_and) {
     fresh_result(result, LogicalType::boolean());
-    for (size_t k = 0; k < s.children.size(); k++) evaluate(*s.children[k], input, count, s.child_results[k]);
+    const bool decider = !is_and;
     bool* out = result.data<bool>();
-    for (idx_t i = 0; i < count; i++) {
-        bool any_null = false;
-        bool decided = false;
-        for (auto& v : s.child_results) {
+    std::fill(out, out + count, is_and);
+    std::vector<sel_t>& remaining = s.sel_a;  // undecided rows, as indices into input
+    remaining.resize(count);
+    for (idx_t i = 0; i < count; i++) remaining[i] = static_cast<sel_t>(i);
+    idx_t remaining_count = count;
+    for (size_t k = 0; k < s.children.size() && remaining_count > 0; k++) {
+        Vector& v = s.child_results[k];
+        bool all = remaining_count == count;
+        evaluate_on_rows(s, k, input, all ? nullptr : remaining.data(), remaining_count, v);
+        if (v.is_constant()) {
             bool valid;
-            bool b = bool_at(v, i, valid);
-            if (!valid) {
-                any_null = true;
-            } else if (b != is_and) {
-                decided = true;
-                break;
+            bool b = bool_at(v, 0, valid);
+            if (valid && b == decider) {
+                if (all) {  // decided for every row: a constant result, as cheap as it gets for a filter
+                    result.reset();
+                    result.data<bool>()[0] = decider;
+                    result.set_constant(true);
+                    return;
+                }
+                for (idx_t j = 0; j < remaining_count; j++) {
+                    out[remaining[j]] = decider;
+                    result.validity().set_valid(remaining[j]);
+                }
+                remaining_count = 0;
+            } else if (!valid) {
+                for (idx_t j = 0; j < remaining_count; j++) result.set_null(remaining[j]);
+            }
+            continue;
+        }
+        const bool* data = v.data<bool>();
+        const ValidityMask& valid = v.validity();
+        idx_t kept = 0;  // compacts `remaining` in place
+        for (idx_t j = 0; j < remaining_count; j++) {
+            sel_t row = remaining[j];
+            if (!valid.is_valid(j)) {
+                result.set_null(row);  // NULL unless a later operand decides the row
+                remaining[kept++] = row;
+            } else if (data[j] == decider) {
+                out[row] = decider;
+                result.validity().set_valid(row);
+            } else {
+                remaining[kept++] = row;
             }
         }
-        if (decided) {
-            out[i] = !is_and;
-        } else if (any_null) {
-            result.set_null(i);
-        } else {
-            out[i] = is_and;
-        }
+        remaining_count = kept;
     }
 }
 
@@ -151,18 +225,44 @@ void evaluate_coalesce(ExpressionExecutor::State& s, const DataChunk& input, idx
     for (sel_t r : remaining) result.set_null(r);
 }
 
+void build_in_list_set(ExpressionExecutor::State& s) {
+    InListState& in = *s.in_list;
+    const LogicalType& type = s.expr->children[0]->type;
+    in.set = std::make_unique<InListSet>(type);
+    DataChunk no_input;
+    no_input.set_size(1);
+    Vector value(type, kVectorSize);
+    for (const Expression* element : in.constants) {
+        BASALT_ASSERT(element->type == type, "IN list element not cast to the list's common type");
+        auto state = make_state(*element);
+        evaluate(*state, no_input, 1, value);
+        if (value.is_null(0)) {
+            in.null_constant = true;
+        } else {
+            in.set->insert(value, 0);
+        }
+    }
+    in.constants.clear();  // the set now holds them
+}
+
 void evaluate_in_list(ExpressionExecutor::State& s, const DataChunk& input, idx_t count, Vector& result) {
     const Expression& e = *s.expr;
+    InListState& in = *s.in_list;
     fresh_result(result, LogicalType::boolean());
+    if (count == 0) return;
+    if (!in.set) build_in_list_set(s);
     for (size_t k = 0; k < s.children.size(); k++) evaluate(*s.children[k], input, count, s.child_results[k]);
     const Vector& test = s.child_results[0];
+    in.outcome.resize(count);
+    in.set->probe(test, count, in.outcome.data());
     bool* out = result.data<bool>();
     for (idx_t i = 0; i < count; i++) {
-        if (test.is_null(i)) {
+        if (in.outcome[i] == InListSet::kNullInput) {
             result.set_null(i);
             continue;
         }
-        bool found = false, saw_null = false;
+        bool found = in.outcome[i] == InListSet::kFound;
+        bool saw_null = in.null_constant;
         for (size_t k = 1; k < s.child_results.size() && !found; k++) {
             const Vector& v = s.child_results[k];
             if (v.is_null(i)) {

@@ -1,6 +1,7 @@
 // Evaluates bound expressions (column references already turned into chunk indices) over DataChunks.
-// CASE and COALESCE evaluate a branch only on the rows that reach it, so an error in an untaken branch
-// (1/0 in ELSE) never fires, as in PostgreSQL.
+// AND, OR, CASE and COALESCE evaluate an operand only on the rows earlier operands left undecided, so an
+// error in an operand a row never needs (1/0 in an untaken ELSE, `i <> 0 AND 10 / i > 1`) never fires, as in
+// PostgreSQL. The constant elements of an IN list are probed through a hash set.
 //   (1) An ExpressionExecutor is used by one thread at a time; it keeps scratch vectors between chunks.
 #pragma once
 

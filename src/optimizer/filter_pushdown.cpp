@@ -219,10 +219,14 @@ std::set<uint32_t> referenced_tables(const Expression& e) {
 LogicalPtr push_filters(LogicalPtr op, std::vector<ExprPtr> filters) {
     switch (op->kind) {
         case LogicalKind::kFilter: {
-            std::vector<ExprPtr> parts;
+            // This filter's own predicates go before those from above: PostgreSQL evaluates the WHERE of a
+            // pulled-up subquery before the outer one's (when their costs tie), so `FROM (... WHERE i <> 0) s
+            // WHERE 10 / i > 1` never divides by zero.
+            std::vector<ExprPtr> parts, own;
             for (auto& e : op->expressions) split_conjunction(std::move(e), parts);
-            for (auto& p : parts) extract_common_or_terms(std::move(p), filters);
-            return push_filters(std::move(op->children[0]), std::move(filters));
+            for (auto& p : parts) extract_common_or_terms(std::move(p), own);
+            for (auto& f : filters) own.push_back(std::move(f));
+            return push_filters(std::move(op->children[0]), std::move(own));
         }
         case LogicalKind::kCrossProduct: return push_into_graph(std::move(op), std::move(filters));
         case LogicalKind::kJoin: {
@@ -344,6 +348,7 @@ LogicalPtr push_filters(LogicalPtr op, std::vector<ExprPtr> filters) {
 LogicalPtr optimize(LogicalPtr plan) {
     plan = push_filters(std::move(plan), {});
     prune_columns(*plan);
+    order_predicates(*plan);
     return plan;
 }
 

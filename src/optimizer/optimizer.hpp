@@ -13,6 +13,10 @@ LogicalPtr optimize(LogicalPtr plan);
 // Drops scan columns no expression reads (part of optimize()).
 void prune_columns(LogicalOperator& root);
 
+// Puts the predicates of each scan and filter in PostgreSQL's evaluation order, cheapest first (part of
+// optimize()).
+void order_predicates(LogicalOperator& root);
+
 // Estimated output rows of an operator (row counts, fixed selectivities per predicate kind).
 double estimate_rows(const LogicalOperator& op);
 

@@ -12,7 +12,10 @@ namespace basalt {
 
 Binder::Binder(SessionCatalog& catalog, Binder* parent, Binder* cte_parent)
     : catalog_(catalog), parent_(parent), cte_parent_(cte_parent ? cte_parent : parent) {
-    shared_ = parent ? parent->shared_ : std::make_shared<BinderShared>();
+    // Every binder of one statement draws table and CTE indices from one counter: a CTE body or UNION branch
+    // bound with a fresh counter reused index 0, so nested recursive CTEs shared a working table.
+    Binder* enclosing = parent ? parent : cte_parent;
+    shared_ = enclosing ? enclosing->shared_ : std::make_shared<BinderShared>();
 }
 
 ExprPtr Binder::cast_to(ExprPtr expr, const LogicalType& target) {

@@ -42,9 +42,33 @@ struct AggregateLocal : LocalSinkState {
     std::vector<std::unique_ptr<ExpressionListExecutor>> arg_executors;
     std::vector<DataChunk> arg_chunks;
     std::vector<std::unique_ptr<ExpressionExecutor>> filter_executors;
+    std::vector<std::vector<sel_t>> filter_rows;  // per aggregate with FILTER: the rows of the current chunk it sees
+    std::vector<idx_t> filter_counts;
+    DataChunk filtered_input, filtered_output;     // scratch of execute_on_rows()
     std::vector<std::vector<ExprPtr>> order_exprs;
     std::vector<std::unique_ptr<ExpressionListExecutor>> order_executors;
 };
+
+// Runs `executor` over `in` into `out` (in.size() rows), but when `sel` is given only on those n rows: an
+// aggregate's arguments and ORDER BY keys are computed only for the rows its FILTER keeps, so they raise no
+// error for the others (PostgreSQL's semantics). The rows outside sel are NULL in out; nothing reads them.
+void execute_on_rows(ExpressionListExecutor& executor, const DataChunk& in, const sel_t* sel, idx_t n, AggregateLocal& l,
+                     DataChunk& out) {
+    if (!sel || out.column_count() == 0) {  // count(*) has no arguments to compute
+        executor.execute(in, out);
+        return;
+    }
+    chunk_gather(in, sel, n, l.filtered_input);
+    if (l.filtered_output.types() != out.types()) l.filtered_output.initialize(out.types());
+    executor.execute(l.filtered_input, l.filtered_output);
+    for (idx_t k = 0; k < out.column_count(); k++) {
+        Vector& column = out.column(k);
+        column.reset();
+        for (idx_t i = 0; i < in.size(); i++) column.set_null(i);
+        vector_scatter(l.filtered_output.column(k), sel, n, column);
+    }
+    out.set_size(in.size());
+}
 
 SetTables make_set_tables(const std::vector<LogicalType>& group_types, const std::vector<idx_t>& set,
                           const std::vector<AggregateExpression>& aggregates, const PhysicalHashAggregate::Layout& layout) {
@@ -130,6 +154,8 @@ std::unique_ptr<LocalSinkState> PhysicalHashAggregate::make_local_sink_state(Exe
         chunk.initialize(arg_types);
         l->arg_chunks.push_back(std::move(chunk));
         l->filter_executors.push_back(a.filter ? std::make_unique<ExpressionExecutor>(*a.filter) : nullptr);
+        l->filter_rows.emplace_back(a.filter ? kVectorSize : 0);
+        l->filter_counts.push_back(0);
         std::vector<ExprPtr> keys;
         for (const auto& o : a.order_by) keys.push_back(o.expr->copy());
         l->order_exprs.push_back(std::move(keys));
@@ -146,7 +172,12 @@ SinkResult PhysicalHashAggregate::consume(ExecContext&, GlobalSinkState&, LocalS
     l.group_executor->execute(in, l.group_chunk);
     l.group_chunk.set_size(count);
     for (size_t a = 0; a < aggregates_.size(); a++) {
-        l.arg_executors[a]->execute(in, l.arg_chunks[a]);
+        const sel_t* rows = nullptr;
+        if (l.filter_executors[a]) {
+            l.filter_counts[a] = l.filter_executors[a]->select(in, l.filter_rows[a].data());
+            rows = l.filter_rows[a].data();
+        }
+        execute_on_rows(*l.arg_executors[a], in, rows, l.filter_counts[a], l, l.arg_chunks[a]);
         l.arg_chunks[a].set_size(count);
     }
     uint8_t* states[kVectorSize];
@@ -168,10 +199,12 @@ SinkResult PhysicalHashAggregate::consume(ExecContext&, GlobalSinkState&, LocalS
             // Rows this aggregate sees: FILTER (WHERE ...) and, for DISTINCT, only first occurrences.
             idx_t n = count;
             bool restricted = false;
-            for (idx_t i = 0; i < count; i++) sel[i] = static_cast<sel_t>(i);
             if (l.filter_executors[a]) {
-                n = l.filter_executors[a]->select(in, sel);
+                n = l.filter_counts[a];
+                std::copy(l.filter_rows[a].begin(), l.filter_rows[a].begin() + n, sel);
                 restricted = true;
+            } else {
+                for (idx_t i = 0; i < count; i++) sel[i] = static_cast<sel_t>(i);
             }
             if (agg.distinct) {
                 DataChunk seen;
@@ -214,7 +247,8 @@ SinkResult PhysicalHashAggregate::consume(ExecContext&, GlobalSinkState&, LocalS
                 std::vector<LogicalType> key_types;
                 for (const auto& o : agg.order_by) key_types.push_back(o.expr->type);
                 keys.initialize(key_types);
-                l.order_executors[a]->execute(in, keys);
+                execute_on_rows(*l.order_executors[a], in, l.filter_executors[a] ? l.filter_rows[a].data() : nullptr,
+                                l.filter_counts[a], l, keys);
                 DataChunk row;
                 row.initialize(l.sets[s].ordered_rows[a]->types());
                 Vector& address = row.column(0);

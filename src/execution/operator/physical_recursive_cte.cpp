@@ -10,11 +10,6 @@ namespace {
 
 constexpr int kMaxIterations = 100000;
 
-struct RecursiveState : GlobalSourceState {
-    std::shared_ptr<ColumnDataCollection> result;
-    idx_t chunk = 0;
-};
-
 // Keeps only rows not seen before (for UNION without ALL); `seen` remembers every row kept.
 void keep_new_rows(const ColumnDataCollection& input, AggregateHashTable& seen, ColumnDataCollection& out) {
     uint8_t* states[kVectorSize];
@@ -32,56 +27,64 @@ void keep_new_rows(const ColumnDataCollection& input, AggregateHashTable& seen, 
 
 }  // namespace
 
+struct PhysicalRecursiveCte::State : GlobalSourceState {
+    std::shared_ptr<ColumnDataCollection> working;  // the current round's rows, being handed out
+    idx_t next_chunk = 0;                           // of `working`
+    idx_t batch = 0;                                // ordering key across rounds
+    int rounds = 0;                                 // runs of the recursive part so far
+    AggregateLayout no_states{{}};
+    std::unique_ptr<AggregateHashTable> seen;  // UNION: every row handed out so far
+};
+
 std::unique_ptr<GlobalSourceState> PhysicalRecursiveCte::make_global_source_state(ExecContext& ctx) const {
-    auto state = std::make_unique<RecursiveState>();
-    QueryContext& query = *ctx.query;
-    state->result = std::make_shared<ColumnDataCollection>(types());
-    AggregateLayout no_states({});
-    AggregateHashTable seen(types(), no_states);
-    auto anchor = execute_to_collection(query, *children[0]);
-    auto working = std::make_shared<ColumnDataCollection>(types());
+    auto s = std::make_unique<State>();
+    auto anchor = execute_to_collection(*ctx.query, *children[0]);
     if (union_all_) {
-        working = anchor;
+        s->working = anchor;
     } else {
-        keep_new_rows(*anchor, seen, *working);
+        s->seen = std::make_unique<AggregateHashTable>(types(), s->no_states);
+        s->working = std::make_shared<ColumnDataCollection>(types());
+        keep_new_rows(*anchor, *s->seen, *s->working);
     }
-    for (int iteration = 0; working->row_count() > 0; iteration++) {
-        if (iteration >= kMaxIterations) {
-            throw Error(sql_state::kProgramLimitExceeded,
-                        "recursive query did not finish after 100000 iterations (does the recursive part ever stop?)");
-        }
-        for (idx_t c = 0; c < working->chunk_count(); c++) state->result->append(working->chunk(c));
-        {
-            std::lock_guard lock(query.working_tables_mutex);
-            query.working_tables[cte_index_] = working;
-        }
-        auto produced = execute_to_collection(query, *children[1]);
-        auto next = std::make_shared<ColumnDataCollection>(types());
-        if (union_all_) {
-            next = produced;
-        } else {
-            keep_new_rows(*produced, seen, *next);
-        }
-        working = next;
-        if (state->result->row_count() > 1000000000) {
-            throw Error(sql_state::kProgramLimitExceeded, "recursive query produced more than a billion rows");
-        }
-    }
-    return state;
+    return s;
 }
 
 std::unique_ptr<LocalSourceState> PhysicalRecursiveCte::make_local_source_state(ExecContext&, GlobalSourceState&) const {
     return std::make_unique<LocalSourceState>();
 }
 
-void PhysicalRecursiveCte::produce(ExecContext&, GlobalSourceState& gstate, LocalSourceState& lstate, DataChunk& out) const {
-    auto& s = static_cast<RecursiveState&>(gstate);
-    if (s.chunk >= s.result->chunk_count()) {
-        out.set_size(0);
-        return;
+// Runs the recursive part over the rows just handed out; its new rows become the next working table.
+void PhysicalRecursiveCte::run_round(QueryContext& query, State& s) const {
+    if (s.rounds >= kMaxIterations) {
+        throw Error(sql_state::kProgramLimitExceeded,
+                    "recursive query did not finish after 100000 iterations (does the recursive part ever stop?)");
     }
-    lstate.batch_index = s.chunk;
-    out.reference(s.result->chunk(s.chunk++));
+    s.rounds++;
+    {
+        std::lock_guard lock(query.working_tables_mutex);
+        query.working_tables[cte_index_] = s.working;
+    }
+    auto produced = execute_to_collection(query, *children[1]);
+    if (union_all_) {
+        s.working = produced;
+    } else {
+        s.working = std::make_shared<ColumnDataCollection>(types());
+        keep_new_rows(*produced, *s.seen, *s.working);
+    }
+    s.next_chunk = 0;
+}
+
+void PhysicalRecursiveCte::produce(ExecContext& ctx, GlobalSourceState& gstate, LocalSourceState& lstate, DataChunk& out) const {
+    auto& s = static_cast<State&>(gstate);
+    while (s.next_chunk >= s.working->chunk_count()) {
+        if (s.working->row_count() == 0) {  // a round without new rows: the recursion is over
+            out.set_size(0);
+            return;
+        }
+        run_round(*ctx.query, s);
+    }
+    lstate.batch_index = s.batch++;
+    out.reference(s.working->chunk(s.next_chunk++));
 }
 
 }  // namespace basalt

@@ -1,6 +1,8 @@
 // WITH RECURSIVE: runs the anchor (children[0]) once, then the recursive part (children[1]) repeatedly over
 // the rows the previous round produced (the working table, read by PhysicalCteScan), until a round produces
 // no new rows. UNION (not ALL) drops rows seen before, so cycles terminate.
+//   (1) Rounds run lazily, one when the rows of the previous one have all been handed out, so a LIMIT above
+//       stops a recursion that never ends by itself (its pipeline stops pulling), as in PostgreSQL.
 #pragma once
 
 #include "execution/physical_operator.hpp"
@@ -19,6 +21,9 @@ public:
     bool parallel_source() const override { return false; }
 
 private:
+    struct State;
+    void run_round(QueryContext& query, State& s) const;
+
     uint32_t cte_index_;
     bool union_all_;
 };
