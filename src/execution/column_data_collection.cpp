@@ -39,6 +39,13 @@ void ColumnDataCollection::append(const DataChunk& input, const sel_t* sel, idx_
                 vector_copy(src, done, take, dst, target.size());
             }
         }
+        // Strings count at their length: the collection keeps their owners alive.
+        for (idx_t c = 0; c < types_.size(); c++) {
+            if (types_[c].physical() != PhysicalType::kString) continue;
+            const Vector& dst = target.column(c);
+            const auto* strings = dst.data<std::string_view>();
+            for (idx_t i = target.size(); i < target.size() + take; i++) string_bytes_ += strings[i].size();
+        }
         target.set_size(target.size() + take);
         done += take;
     }
@@ -55,6 +62,7 @@ void ColumnDataCollection::merge(ColumnDataCollection&& other) {
         return;
     }
     // Keep the "all chunks full but the last" layout: re-append rows when this collection ends partially.
+    size_t strings = string_bytes_ + other.string_bytes_;  // re-appended rows must not count twice
     for (auto& c : other.chunks_) {
         if (chunks_.empty() || chunks_.back()->size() == kVectorSize) {
             rows_ += c->size();
@@ -72,18 +80,20 @@ void ColumnDataCollection::merge(ColumnDataCollection&& other) {
         rows_ = 0;
         for (auto& c : old) append(*c);
     }
+    string_bytes_ = strings;
     other.clear();
 }
 
 void ColumnDataCollection::clear() {
     chunks_.clear();
     rows_ = 0;
+    string_bytes_ = 0;
 }
 
 size_t ColumnDataCollection::bytes() const {
     size_t total = 0;
     for (const auto& t : types_) total += static_cast<size_t>(physical_size(t.physical())) * rows_;
-    return total;
+    return total + string_bytes_;
 }
 
 }  // namespace basalt

@@ -27,6 +27,7 @@ public:
     // Moves all of other's rows to the end of this collection.
     void merge(ColumnDataCollection&& other);
     void clear();
+    // The memory the rows take: fixed-width values and the strings' lengths.
     size_t bytes() const;
 
     // Row accessors for operators that work row by row (sort, window).
@@ -37,6 +38,7 @@ private:
     std::vector<LogicalType> types_;
     std::vector<std::unique_ptr<DataChunk>> chunks_;
     idx_t rows_ = 0;
+    size_t string_bytes_ = 0;
 };
 
 }  // namespace basalt

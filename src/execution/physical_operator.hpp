@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/interrupt.hpp"
+#include "common/memory_manager.hpp"
 #include "common/task_scheduler.hpp"
 #include "storage/version.hpp"
 #include "types/value.hpp"
@@ -32,7 +33,7 @@ struct OperatorStats {
     std::atomic<uint64_t> nanos{0};
     std::atomic<uint64_t> bytes{0};  // memory held by the operator's state at its peak
     // Table scans: row groups read and skipped by zone maps, and on-disk bytes of the scanned columns.
-    bool is_scan = false;
+    std::atomic<bool> is_scan{false};
     std::atomic<uint64_t> row_groups_read{0}, row_groups_skipped{0}, bytes_read{0}, bytes_skipped{0};
 };
 
@@ -49,6 +50,8 @@ struct QueryContext {
     std::vector<std::unique_ptr<OperatorStats>> stats;  // by operator id
     // The session's cancel request and statement_timeout (none in internal queries).
     const InterruptState* interrupt = nullptr;
+    // The database's memory budget: operators reserve what their states hold (none: nothing is counted).
+    MemoryManager* memory = nullptr;
 
     // Throws 57014 when the statement was cancelled or timed out. Long loops call it every few thousand rows.
     void check_interrupt() const {

@@ -82,6 +82,7 @@ std::unique_ptr<QueryContext> Connection::make_query_context() {
     query->threads = settings_.threads > 0 ? std::min(settings_.threads, database_.scheduler().thread_count())
                                            : database_.scheduler().thread_count();
     query->interrupt = &interrupt_;
+    query->memory = &database_.memory();
     return query;
 }
 

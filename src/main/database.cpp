@@ -41,15 +41,14 @@ Database::Database(int threads, const std::string& directory, std::shared_ptr<Fi
     : directory_(directory), read_only_(read_only), fs_(fs ? std::move(fs) : FileSystem::local()) {
     if (threads <= 0) threads = TaskScheduler::default_thread_count();
     scheduler_ = std::make_unique<TaskScheduler>(threads);
-    cache_ = std::make_unique<BufferCache>(default_memory_limit());
+    cache_ = std::make_unique<BufferCache>(memory_);
     catalog_.list_snapshots = [this]() { return transactions_.commit_times(); };
     if (!directory_.empty()) read_only_ ? open_read_only() : open_directory();
 }
 
 size_t Database::default_memory_limit() {
-    // Half of physical memory.
     size_t pages = static_cast<size_t>(::sysconf(_SC_PHYS_PAGES)), page = static_cast<size_t>(::sysconf(_SC_PAGE_SIZE));
-    return pages > 0 && page > 0 ? pages * page / 2 : size_t{1} << 30;
+    return pages > 0 && page > 0 ? pages * page / 10 * 8 : size_t{1} << 30;
 }
 
 Database::~Database() {

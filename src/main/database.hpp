@@ -68,7 +68,9 @@ public:
     void set_compression(Compression c) { compression_ = c; }
     Compression compression() const { return compression_; }
     BufferCache& buffer_cache() { return *cache_; }
-    // memory_limit when none is set: half of physical memory.
+    // The memory budget queries and the buffer cache share (setting memory_limit).
+    MemoryManager& memory() { return memory_; }
+    // memory_limit when none is set: 80 % of physical memory, as DuckDB.
     static size_t default_memory_limit();
 
     // Writes every table's new rows to column files and a new manifest, then starts a fresh log. The caller
@@ -122,8 +124,9 @@ private:
     bool replaying_ = false;
     std::atomic<bool> synchronous_{true};
     std::atomic<Compression> compression_{Compression::kZstd};
+    MemoryManager memory_{default_memory_limit()};
     std::unique_ptr<BufferCache> cache_;
-    uint64_t checkpoint_seq_ = 0;  // the manifest in force (0: none yet); the log is wal-<seq>.log
+    std::atomic<uint64_t> checkpoint_seq_{0};  // the manifest in force (0: none yet); the log is wal-<seq>.log
     uint64_t next_file_ = 1;       // number of the next column file (data/<n>.bcol)
     std::atomic<uint64_t> checkpoint_threshold_{64ull << 20};
     std::atomic<int64_t> retention_micros_{7LL * 24 * 3600 * 1000000};

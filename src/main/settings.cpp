@@ -200,11 +200,11 @@ const std::vector<Parameter>& parameters() {
              Compression k = c.database().compression();
              return std::string(k == Compression::kZstd ? "zstd" : k == Compression::kLz4 ? "lz4" : "none");
          }},
-        {"memory_limit", "Memory the database may use for cached column blocks.", true,
+        {"memory_limit", "Memory the database's queries and its cache of column blocks share (queries first; beyond it they spill or fail with 53200).", true,
          [](Connection& c, const std::string& name, const std::string& value, bool reset) {
-             c.database().buffer_cache().set_limit(reset ? Database::default_memory_limit() : parse_byte_size(value, name));
+             c.database().memory().set_limit(reset ? Database::default_memory_limit() : parse_byte_size(value, name));
          },
-         [](Connection& c, const std::string&) { return format_byte_size(c.database().buffer_cache().limit()); }},
+         [](Connection& c, const std::string&) { return format_byte_size(c.database().memory().limit()); }},
         {"checkpoint_threshold", "Log size after which a checkpoint folds the log into column files.", true,
          [](Connection& c, const std::string& name, const std::string& value, bool reset) {
              c.database().set_checkpoint_threshold(reset ? 64ull << 20 : parse_byte_size(value, name));

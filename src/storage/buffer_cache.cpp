@@ -17,6 +17,12 @@ size_t block_bytes(const DecodedBlock& block) {
 
 }  // namespace
 
+BufferCache::BufferCache(MemoryManager& memory) : memory_(memory) {
+    memory_.set_cache([this] { return used(); }, [this](size_t bytes) { shrink_to(bytes); });
+}
+
+BufferCache::~BufferCache() { memory_.set_cache(nullptr, nullptr); }
+
 std::shared_ptr<const DecodedBlock> BufferCache::get(const BlockKey& key,
                                                      const std::function<std::pair<DecodedBlock, size_t>()>& load) {
     {
@@ -39,12 +45,12 @@ std::shared_ptr<const DecodedBlock> BufferCache::get(const BlockKey& key,
     lru_.push_front(key);
     entries_[key] = Entry{block, bytes, lru_.begin()};
     used_ += bytes;
-    evict_locked();
+    evict_locked(memory_.cache_allowance());
     return block;
 }
 
-void BufferCache::evict_locked() {
-    while (used_ > limit_ && !lru_.empty()) {
+void BufferCache::evict_locked(size_t keep) {
+    while (used_ > keep && !lru_.empty()) {
         auto it = entries_.find(lru_.back());
         used_ -= it->second.bytes;
         entries_.erase(it);
@@ -66,10 +72,9 @@ void BufferCache::forget_file(uint64_t file) {
     }
 }
 
-void BufferCache::set_limit(size_t bytes) {
+void BufferCache::shrink_to(size_t bytes) {
     std::lock_guard guard(mutex_);
-    limit_ = bytes;
-    evict_locked();
+    evict_locked(bytes);
 }
 
 size_t BufferCache::used() const {

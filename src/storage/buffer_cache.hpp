@@ -1,6 +1,7 @@
-// Decoded column blocks read from column files, kept while they fit in the memory limit (setting
-// memory_limit) and evicted least recently used first. Scans hold a block through a shared_ptr, so eviction
-// never pulls data from under a running query; it only stops the cache from keeping it.
+// Decoded column blocks read from column files, kept while they fit in what queries leave of the memory limit
+// (common/memory_manager.hpp) and evicted least recently used first; a query's reservation shrinks the cache at
+// once. Scans hold a block through a shared_ptr, so eviction never pulls data from under a running query; it
+// only stops the cache from keeping it.
 #pragma once
 
 #include <atomic>
@@ -11,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "common/memory_manager.hpp"
 #include "vector/vector.hpp"
 
 namespace basalt {
@@ -32,7 +34,9 @@ struct BufferCacheStats {
 
 class BufferCache {
 public:
-    explicit BufferCache(size_t limit_bytes) : limit_(limit_bytes) {}
+    // Registers itself with memory as the memory that yields to queries.
+    explicit BufferCache(MemoryManager& memory);
+    ~BufferCache();
 
     // The block for key, loading it with load (outside the cache's lock) on a miss. load returns the block and
     // how many file bytes it read.
@@ -41,9 +45,9 @@ public:
     // Drops every cached block of a file (the file is being deleted).
     void forget_file(uint64_t file);
 
-    void set_limit(size_t bytes);
-    size_t limit() const { return limit_; }
     size_t used() const;
+    // Evicts until at most `bytes` stay cached.
+    void shrink_to(size_t bytes);
     BufferCacheStats stats() const;
 
 private:
@@ -55,10 +59,10 @@ private:
         size_t bytes = 0;
         std::list<BlockKey>::iterator position;
     };
-    void evict_locked();
+    void evict_locked(size_t keep);
 
     mutable std::mutex mutex_;
-    size_t limit_;
+    MemoryManager& memory_;
     size_t used_ = 0;
     std::list<BlockKey> lru_;  // most recent first
     std::unordered_map<BlockKey, Entry, KeyHash> entries_;

@@ -31,11 +31,26 @@ constexpr int kPartitionBits = 4;
 struct AggregateGlobal : GlobalSinkState {
     std::mutex mutex;
     std::vector<std::vector<SetTables>> locals;  // each worker's tables, handed over in combine()
+    std::vector<std::unique_ptr<MemoryReservation>> local_memory;  // and what they hold of the budget
+    std::unique_ptr<MemoryReservation> memory;  // the merged results
     // After finalize(): per grouping set, its groups in one table or in hash partitions.
     std::vector<std::vector<std::unique_ptr<AggregateHashTable>>> results;
 };
 
+// What a worker's tables hold: groups, states, DISTINCT "seen" tables, rows kept for ordered aggregates.
+size_t tables_bytes(const std::vector<SetTables>& sets) {
+    size_t bytes = 0;
+    for (const auto& s : sets) {
+        if (s.table) bytes += s.table->bytes();
+        for (const auto& seen : s.distinct_seen) bytes += seen ? seen->bytes() : 0;
+        for (const auto& rows : s.ordered_rows) bytes += rows ? rows->bytes() : 0;
+    }
+    return bytes;
+}
+
 struct AggregateLocal : LocalSinkState {
+    std::unique_ptr<MemoryReservation> memory;
+    idx_t chunks = 0;
     std::vector<SetTables> sets;
     std::unique_ptr<ExpressionListExecutor> group_executor;
     DataChunk group_chunk;
@@ -135,12 +150,15 @@ bool PhysicalHashAggregate::parallel_sink() const {
     return true;
 }
 
-std::unique_ptr<GlobalSinkState> PhysicalHashAggregate::make_global_sink_state(ExecContext&) const {
-    return std::make_unique<AggregateGlobal>();
+std::unique_ptr<GlobalSinkState> PhysicalHashAggregate::make_global_sink_state(ExecContext& ctx) const {
+    auto g = std::make_unique<AggregateGlobal>();
+    g->memory = std::make_unique<MemoryReservation>(ctx.query->memory, "a GROUP BY's hash table");
+    return g;
 }
 
-std::unique_ptr<LocalSinkState> PhysicalHashAggregate::make_local_sink_state(ExecContext&, GlobalSinkState&) const {
+std::unique_ptr<LocalSinkState> PhysicalHashAggregate::make_local_sink_state(ExecContext& ctx, GlobalSinkState&) const {
     auto l = std::make_unique<AggregateLocal>();
+    l->memory = std::make_unique<MemoryReservation>(ctx.query->memory, "a GROUP BY's hash table");
     std::vector<LogicalType> group_types;
     for (const auto& e : groups_) group_types.push_back(e->type);
     for (const auto& set : grouping_sets_) l->sets.push_back(make_set_tables(group_types, set, aggregates_, *layout_));
@@ -266,14 +284,17 @@ SinkResult PhysicalHashAggregate::consume(ExecContext&, GlobalSinkState&, LocalS
             agg.function.update(args, agg_states, n, agg.function);
         }
     }
+    if (++l.chunks % 8 == 0) l.memory->resize(tables_bytes(l.sets));
     return SinkResult::kNeedMoreInput;
 }
 
 void PhysicalHashAggregate::combine(ExecContext&, GlobalSinkState& gstate, LocalSinkState& lstate) const {
     auto& g = static_cast<AggregateGlobal&>(gstate);
     auto& l = static_cast<AggregateLocal&>(lstate);
+    l.memory->resize(tables_bytes(l.sets));
     std::lock_guard lock(g.mutex);
     g.locals.push_back(std::move(l.sets));
+    g.local_memory.push_back(std::move(l.memory));
 }
 
 void PhysicalHashAggregate::finalize(ExecContext& ctx, GlobalSinkState& gstate) const {
@@ -319,6 +340,12 @@ void PhysicalHashAggregate::finalize(ExecContext& ctx, GlobalSinkState& gstate) 
         }
     }
     g.results.resize(grouping_sets_.size());
+    // Merged tables are at most as big as the workers' together (every group distinct): reserve that while both exist.
+    if (g.locals.size() > 1) {
+        size_t estimate = 0;
+        for (const auto& local : g.locals) estimate += tables_bytes(local);
+        g.memory->resize(estimate);
+    }
     for (size_t s = 0; s < grouping_sets_.size(); s++) {
         auto& result = g.results[s];
         idx_t total = 0;
@@ -350,14 +377,14 @@ void PhysicalHashAggregate::finalize(ExecContext& ctx, GlobalSinkState& gstate) 
             result[0]->find_or_create(empty_keys, &state);
         }
     }
-    g.locals.clear();
-    if (query.profile) {
-        size_t bytes = 0;
-        for (auto& tables : g.results) {
-            for (auto& t : tables) bytes += t->bytes();
-        }
-        query.stats[id]->bytes = bytes;
+    size_t bytes = 0;
+    for (auto& tables : g.results) {
+        for (auto& t : tables) bytes += t->bytes();
     }
+    g.locals.clear();
+    g.local_memory.clear();
+    g.memory->resize(bytes);
+    if (query.profile) query.stats[id]->bytes = bytes;
 }
 
 namespace {

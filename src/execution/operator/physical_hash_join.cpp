@@ -1,5 +1,7 @@
 #include "execution/operator/physical_hash_join.hpp"
 
+#include <bit>
+
 #include "common/error.hpp"
 #include "execution/expression_executor.hpp"
 #include "execution/operator/join_hash_table.hpp"
@@ -13,6 +15,7 @@ namespace {
 struct JoinGlobal : GlobalSinkState {
     std::mutex mutex;
     std::unique_ptr<JoinHashTable> table;
+    std::unique_ptr<MemoryReservation> memory;
 };
 
 struct JoinLocal : LocalSinkState {
@@ -20,7 +23,12 @@ struct JoinLocal : LocalSinkState {
     DataChunk key_chunk;
     DataChunk combined;
     ColumnDataCollection rows;
+    std::unique_ptr<MemoryReservation> memory;
+    idx_t chunks = 0;
 };
+
+// Reservations follow the rows every few chunks, not every chunk (the budget is shared by all workers).
+constexpr idx_t kReserveEvery = 8;
 
 struct ProbeState : OperatorState {
     std::unique_ptr<ExpressionListExecutor> keys;
@@ -68,17 +76,19 @@ std::string PhysicalHashJoin::details() const {
 
 // ---- Sink: build ---------------------------------------------------------------------------------------------
 
-std::unique_ptr<GlobalSinkState> PhysicalHashJoin::make_global_sink_state(ExecContext&) const {
+std::unique_ptr<GlobalSinkState> PhysicalHashJoin::make_global_sink_state(ExecContext& ctx) const {
     auto g = std::make_unique<JoinGlobal>();
+    g->memory = std::make_unique<MemoryReservation>(ctx.query->memory, "a hash join's build side");
     std::vector<LogicalType> key_types;
     for (const auto& k : build_keys_) key_types.push_back(k->type);
     g->table = std::make_unique<JoinHashTable>(key_types, children[1]->types());
     return g;
 }
 
-std::unique_ptr<LocalSinkState> PhysicalHashJoin::make_local_sink_state(ExecContext&, GlobalSinkState& gstate) const {
+std::unique_ptr<LocalSinkState> PhysicalHashJoin::make_local_sink_state(ExecContext& ctx, GlobalSinkState& gstate) const {
     auto& g = static_cast<JoinGlobal&>(gstate);
     auto l = std::make_unique<JoinLocal>();
+    l->memory = std::make_unique<MemoryReservation>(ctx.query->memory, "a hash join's build side");
     l->keys = std::make_unique<ExpressionListExecutor>(build_keys_);
     std::vector<LogicalType> key_types;
     for (const auto& k : build_keys_) key_types.push_back(k->type);
@@ -97,6 +107,7 @@ SinkResult PhysicalHashJoin::consume(ExecContext&, GlobalSinkState&, LocalSinkSt
     for (idx_t c = 0; c < in.column_count(); c++) combined.column(l.key_chunk.column_count() + c).reference(in.column(c));
     combined.set_size(in.size());
     l.rows.append(combined);
+    if (++l.chunks % kReserveEvery == 0) l.memory->resize(l.rows.bytes());
     return SinkResult::kNeedMoreInput;
 }
 
@@ -104,11 +115,18 @@ void PhysicalHashJoin::combine(ExecContext&, GlobalSinkState& gstate, LocalSinkS
     auto& g = static_cast<JoinGlobal&>(gstate);
     auto& l = static_cast<JoinLocal&>(lstate);
     std::lock_guard lock(g.mutex);
+    size_t moving = l.rows.bytes();
     g.table->rows()->merge(std::move(l.rows));
+    l.memory->resize(0);
+    g.memory->resize(g.memory->size() + moving);
 }
 
 void PhysicalHashJoin::finalize(ExecContext& ctx, GlobalSinkState& gstate) const {
     auto& g = static_cast<JoinGlobal&>(gstate);
+    // The table: per row its hash, chain link, match flag and (integer keys) a copy of the key; the buckets.
+    size_t rows = g.table->rows()->row_count();
+    size_t buckets = std::bit_ceil(std::max<size_t>(16, rows * 2));
+    g.memory->resize(g.table->rows()->bytes() + rows * (8 + 4 + 1 + 8) + buckets * 8);
     g.table->build(*ctx.query);
     if (ctx.query->profile) ctx.query->stats[id]->bytes = g.table->rows()->bytes();
 }

@@ -16,9 +16,12 @@ struct OrderGlobal : GlobalSinkState {
     std::mutex mutex;
     std::shared_ptr<ColumnDataCollection> rows;
     std::vector<uint64_t> order;
+    std::unique_ptr<MemoryReservation> memory;
 };
 
 struct OrderLocal : LocalSinkState {
+    std::unique_ptr<MemoryReservation> memory;
+    idx_t chunks = 0;
     std::vector<ExprPtr> key_exprs;  // the executor refers to these
     std::unique_ptr<ExpressionListExecutor> keys;
     DataChunk key_chunk;
@@ -42,17 +45,19 @@ std::string PhysicalOrder::details() const {
     return out;
 }
 
-std::unique_ptr<GlobalSinkState> PhysicalOrder::make_global_sink_state(ExecContext&) const {
+std::unique_ptr<GlobalSinkState> PhysicalOrder::make_global_sink_state(ExecContext& ctx) const {
     auto g = std::make_unique<OrderGlobal>();
+    g->memory = std::make_unique<MemoryReservation>(ctx.query->memory, "an ORDER BY's rows");
     std::vector<LogicalType> all = types();
     for (const auto& o : orders_) all.push_back(o.expr->type);
     g->rows = std::make_shared<ColumnDataCollection>(all);
     return g;
 }
 
-std::unique_ptr<LocalSinkState> PhysicalOrder::make_local_sink_state(ExecContext&, GlobalSinkState& gstate) const {
+std::unique_ptr<LocalSinkState> PhysicalOrder::make_local_sink_state(ExecContext& ctx, GlobalSinkState& gstate) const {
     auto& g = static_cast<OrderGlobal&>(gstate);
     auto l = std::make_unique<OrderLocal>();
+    l->memory = std::make_unique<MemoryReservation>(ctx.query->memory, "an ORDER BY's rows");
     l->key_exprs.clear();
     for (const auto& o : orders_) l->key_exprs.push_back(o.expr->copy());
     l->keys = std::make_unique<ExpressionListExecutor>(l->key_exprs);
@@ -72,6 +77,7 @@ SinkResult PhysicalOrder::consume(ExecContext&, GlobalSinkState&, LocalSinkState
     for (idx_t k = 0; k < l.key_chunk.column_count(); k++) l.combined.column(width + k).reference(l.key_chunk.column(k));
     l.combined.set_size(in.size());
     l.rows.append(l.combined);
+    if (++l.chunks % 8 == 0) l.memory->resize(l.rows.bytes());
     return SinkResult::kNeedMoreInput;
 }
 
@@ -79,17 +85,24 @@ void PhysicalOrder::combine(ExecContext&, GlobalSinkState& gstate, LocalSinkStat
     auto& g = static_cast<OrderGlobal&>(gstate);
     auto& l = static_cast<OrderLocal&>(lstate);
     std::lock_guard lock(g.mutex);
+    size_t moving = l.rows.bytes();
     g.rows->merge(std::move(l.rows));
+    l.memory->resize(0);
+    g.memory->resize(g.memory->size() + moving);
 }
 
 void PhysicalOrder::finalize(ExecContext& ctx, GlobalSinkState& gstate) const {
     auto& g = static_cast<OrderGlobal&>(gstate);
     std::vector<SortKey> keys;
     for (size_t k = 0; k < orders_.size(); k++) keys.push_back({types().size() + k, orders_[k].descending, orders_[k].nulls_first});
+    // The sort's records and merge buffer (a few words per row each) while it runs, then the order.
+    size_t rows = g.rows->bytes();
+    g.memory->resize(rows + g.rows->row_count() * 2 * 5 * sizeof(uint64_t));
     g.order.resize(g.rows->row_count());
     std::iota(g.order.begin(), g.order.end(), 0);
     int64_t keep = limit_ >= 0 ? limit_ + offset_ : -1;
     sort_rows(*g.rows, keys, g.order, keep, ctx.query);
+    g.memory->resize(rows + g.order.size() * sizeof(uint64_t));
     if (ctx.query->profile) ctx.query->stats[id]->bytes = g.rows->bytes();
 }
 

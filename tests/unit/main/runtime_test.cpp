@@ -169,3 +169,48 @@ TEST(Runtime, PointQueriesDoNotWaitForALongQueryOnAnotherSession) {
 
 }  // namespace
 }  // namespace basalt
+
+namespace basalt {
+namespace {
+
+TEST(Memory, AQueryBeyondMemoryLimitFailsWith53200AndGivesEverythingBack) {
+    Database db(2);
+    Connection c(db);
+    c.query("SET memory_limit = '4MB'");
+    // A million groups take far more than 4 MB: the statement fails, the session and the process go on.
+    EXPECT_EQ(test::error_state(c, "SELECT count(*) FROM (SELECT i, count(*) FROM range(1000000) r(i) GROUP BY i) g"), "53200");
+    EXPECT_EQ(test::error_state(c, "SELECT count(*) FROM range(1000000) a(i) JOIN range(1000000) b(j) ON i = j"), "53200");
+    EXPECT_EQ(test::error_state(c, "SELECT i FROM range(1000000) r(i) ORDER BY i DESC LIMIT 1"), "53200");
+    EXPECT_EQ(db.memory().reserved(), 0u) << "a failed query keeps no reservation";
+    // What fits runs; with the limit raised, the big ones run too.
+    EXPECT_EQ(test::text(c, "SELECT count(*) FROM (SELECT i % 100 AS k, count(*) FROM range(100000) r(i) GROUP BY k) g"), "100\n");
+    c.query("RESET memory_limit");
+    EXPECT_EQ(test::text(c, "SELECT count(*) FROM (SELECT i, count(*) FROM range(1000000) r(i) GROUP BY i) g"), "1000000\n");
+    EXPECT_EQ(test::text(c, "SELECT count(*) FROM range(1000000) a(i) JOIN range(1000000) b(j) ON i = j"), "1000000\n");
+    EXPECT_EQ(db.memory().reserved(), 0u);
+    EXPECT_GT(db.memory().peak_reserved(), 4u << 20) << "the big queries reserved what they held";
+}
+
+TEST(Memory, TheBufferCacheYieldsToQueries) {
+    std::string dir = test::temp_dir("cache-yields");
+    {
+        Database db(2, dir);
+        Connection c(db);
+        c.query("CREATE TABLE t AS SELECT i, 'row ' || i AS s FROM range(500000) r(i)");
+        c.query("CHECKPOINT");
+    }
+    Database db(2, dir);
+    Connection c(db);
+    c.query("SELECT count(*), max(s) FROM t");  // fills the cache with t's blocks
+    size_t cached = db.buffer_cache().used();
+    ASSERT_GT(cached, 1u << 20);
+    // A reservation that needs the cache's memory gets it: the cache shrinks to what queries leave free.
+    db.memory().set_limit(cached + (1u << 20));
+    MemoryReservation big(&db.memory(), "test");
+    ASSERT_TRUE(big.try_resize(cached));
+    EXPECT_LE(db.buffer_cache().used(), db.memory().limit() - cached);
+    std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace basalt
