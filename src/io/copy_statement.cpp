@@ -1,6 +1,8 @@
 // COPY table FROM 'file' | STDIN and COPY table | (query) TO 'file' | STDOUT, with PostgreSQL's option syntax
 // (FORMAT csv|text, DELIMITER, HEADER, NULL, QUOTE, ESCAPE). Loads are atomic: every row is parsed and
 // converted before any is appended.
+#include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -65,24 +67,51 @@ CsvOptions read_options(const Statement& s) {
     return o;
 }
 
-std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        throw Error(sql_state::kUndefinedFile, fmt::format("could not open file \"{}\" for reading: {}", path, std::strerror(errno)));
+// COPY's input is read in blocks and loaded a run of whole records at a time, so its text never sits in memory
+// whole (the rows themselves go to the transaction's storage as they are converted).
+constexpr size_t kCopyBlock = 8 << 20;
+
+// Appends up to `want` more bytes of input to buffer; false at the end of the input. Standard input ends at EOF
+// or at a line "\." (psql's end of COPY data).
+bool read_more(std::istream& in, bool from_stdin, std::string& buffer, size_t want) {
+    if (from_stdin) {
+        std::string line;
+        size_t added = 0;
+        while (added < want) {
+            if (!std::getline(in, line) || line == "\\.") return false;
+            buffer += line;
+            buffer += '\n';
+            added += line.size() + 1;
+        }
+        return true;
     }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    size_t old = buffer.size();
+    buffer.resize(old + want);
+    in.read(buffer.data() + old, static_cast<std::streamsize>(want));
+    buffer.resize(old + static_cast<size_t>(in.gcount()));
+    return static_cast<size_t>(in.gcount()) == want;
 }
 
-std::string read_stdin() {
-    std::string out, line;
-    while (std::getline(std::cin, line)) {
-        if (line == "\\.") break;
-        out += line;
-        out += '\n';
+idx_t load_csv_stream(Connection& connection, TableEntry& table, const std::vector<idx_t>& columns, std::istream& in, bool from_stdin,
+                      const CsvOptions& options, const std::string& source) {
+    std::string buffer;
+    idx_t line = 1, loaded = 0;
+    bool at_start = true, more = true;
+    while (more) {
+        more = read_more(in, from_stdin, buffer, kCopyBlock);
+        if (!from_stdin && in.bad()) {
+            throw Error(sql_state::kIoError, fmt::format("could not read file \"{}\": {}", source, std::strerror(errno)));
+        }
+        // The last piece may end without a newline; before it, only whole records are loaded.
+        size_t cut = more ? complete_records(buffer, options) : buffer.size();
+        if (cut == 0) continue;  // a record longer than what was read: read on
+        std::string_view piece(buffer.data(), cut);
+        loaded += load_csv_into_table(connection, table, columns, piece, options, source, line, at_start);
+        line += static_cast<idx_t>(std::count(piece.begin(), piece.end(), '\n'));
+        at_start = false;
+        buffer.erase(0, cut);
     }
-    return out;
+    return loaded;
 }
 
 std::string csv_text(const Vector& v, idx_t row, const CsvOptions& o) {
@@ -103,8 +132,8 @@ std::string csv_text(const Vector& v, idx_t row, const CsvOptions& o) {
 }  // namespace
 
 idx_t load_csv_into_table(Connection& connection, TableEntry& table, const std::vector<idx_t>& columns, std::string_view text,
-                          const CsvOptions& options, const std::string& source) {
-    ParsedCsv parsed = parse_csv(text, columns.size(), options, "COPY " + table.name + " from " + source);
+                          const CsvOptions& options, const std::string& source, idx_t first_line, bool at_start) {
+    ParsedCsv parsed = parse_csv(text, columns.size(), options, "COPY " + table.name + " from " + source, first_line, at_start);
     try {
         return connection.append_rows(table, columns, parsed.rows);
     } catch (const Error& e) {
@@ -154,8 +183,17 @@ QueryResult execute_copy(Connection& connection, const Statement& s) {
                 columns.push_back(*idx);
             }
         }
-        std::string text = s.copy_stdio ? read_stdin() : read_file(s.file_name);
-        idx_t n = load_csv_into_table(connection, *table, columns, text, options, s.copy_stdio ? "STDIN" : s.file_name);
+        idx_t n;
+        if (s.copy_stdio) {
+            n = load_csv_stream(connection, *table, columns, std::cin, true, options, "STDIN");
+        } else {
+            std::ifstream in(s.file_name, std::ios::binary);
+            if (!in) {
+                throw Error(sql_state::kUndefinedFile,
+                            fmt::format("could not open file \"{}\" for reading: {}", s.file_name, std::strerror(errno)));
+            }
+            n = load_csv_stream(connection, *table, columns, in, false, options, s.file_name);
+        }
         result.command_tag = fmt::format("COPY {}", n);
         return result;
     }

@@ -14,7 +14,42 @@ namespace {
 
 }  // namespace
 
-ParsedCsv parse_csv(std::string_view text, size_t column_count, const CsvOptions& o, const std::string& source) {
+size_t complete_records(std::string_view text, const CsvOptions& o) {
+    if (!o.csv) {
+        // Text format: a newline in data is written \n, so every newline ends a record.
+        size_t last = text.rfind('\n');
+        return last == std::string_view::npos ? 0 : last + 1;
+    }
+    // Mirrors the parser: a quote opens a quoted field only at a field's start.
+    size_t complete = 0;
+    bool quoted = false, field_start = true;
+    for (size_t i = 0; i < text.size(); i++) {
+        char c = text[i];
+        if (quoted) {
+            if (c == o.escape && o.escape != o.quote && i + 1 < text.size() && text[i + 1] == o.quote) {
+                i++;
+            } else if (c == o.quote) {
+                if (o.escape == o.quote && i + 1 < text.size() && text[i + 1] == o.quote) {
+                    i++;  // "" inside a quoted field
+                } else {
+                    quoted = false;
+                }
+            }
+            continue;
+        }
+        if (c == o.quote && field_start) {
+            quoted = true;
+            field_start = false;
+            continue;
+        }
+        field_start = c == o.delimiter || c == '\n' || c == '\r';
+        if (c == '\n') complete = i + 1;
+    }
+    return complete;
+}
+
+ParsedCsv parse_csv(std::string_view text, size_t column_count, const CsvOptions& o, const std::string& source, idx_t first_line,
+                    bool at_start) {
     ParsedCsv out;
     std::vector<LogicalType> types(column_count, LogicalType::varchar());
     out.rows.types = types;
@@ -27,13 +62,13 @@ ParsedCsv parse_csv(std::string_view text, size_t column_count, const CsvOptions
         out.rows.chunks.push_back(std::move(chunk));
     };
     size_t pos = 0;
-    idx_t line = 1;
+    idx_t line = first_line;
     // Skip a UTF-8 byte order mark.
-    if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF && static_cast<unsigned char>(text[1]) == 0xBB &&
+    if (at_start && text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF && static_cast<unsigned char>(text[1]) == 0xBB &&
         static_cast<unsigned char>(text[2]) == 0xBF) {
         pos = 3;
     }
-    bool skip_header = o.header;
+    bool skip_header = o.header && at_start;
     std::vector<std::string_view> fields;
     std::vector<bool> quoted;
     std::string scratch;

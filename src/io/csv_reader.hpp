@@ -28,7 +28,13 @@ struct ParsedCsv {
     std::vector<std::vector<idx_t>> lines;  // per chunk: line number of every row
 };
 
-// Parses `text` (whole input) into rows of `column_count` fields. `source` names the input in errors.
-ParsedCsv parse_csv(std::string_view text, size_t column_count, const CsvOptions& options, const std::string& source);
+// Parses `text` into rows of `column_count` fields. `source` names the input in errors. A long input comes in
+// pieces of whole records (complete_records): `first_line` is the line number the piece starts at, and only the
+// piece at the start of the input (`at_start`) may hold a byte order mark or the header.
+ParsedCsv parse_csv(std::string_view text, size_t column_count, const CsvOptions& options, const std::string& source,
+                    idx_t first_line = 1, bool at_start = true);
+// The length of the longest prefix of `text` that ends at a record's end (a newline outside quotes); 0 when the
+// first record is not complete yet.
+size_t complete_records(std::string_view text, const CsvOptions& options);
 
 }  // namespace basalt
