@@ -8,21 +8,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
-passed=0
-failed=0
-run_suite() {
-    local name="$1"
-    shift
-    echo "=== $name"
-    local start=$SECONDS
-    if "$@"; then
-        passed=$((passed + 1))
-        echo "=== $name: ok ($((SECONDS - start)) s)"
-    else
-        failed=$((failed + 1))
-        echo "=== $name: FAILED ($((SECONDS - start)) s)"
-    fi
-}
+source "$ROOT/scripts/suite.sh"
 
 # TPC-H sample data: decompressed once into the build directory.
 prepare_tpch() {

@@ -15,21 +15,8 @@ mkdir -p "$REPORTS"
 export TSAN_OPTIONS="${TSAN_OPTIONS:-second_deadlock_stack=1 history_size=4} log_path=$REPORTS/report"
 export BASALT_FAULT_STRIDE="${BASALT_FAULT_STRIDE:-10}"
 export BASALT_DIFFERENTIAL_SEEDS="${BASALT_DIFFERENTIAL_SEEDS:-1}"
-passed=0
-failed=0
-run_suite() {
-    local name="$1"
-    shift
-    echo "=== tsan: $name"
-    local start=$SECONDS
-    if "$@"; then
-        passed=$((passed + 1))
-        echo "=== tsan: $name: ok ($((SECONDS - start)) s)"
-    else
-        failed=$((failed + 1))
-        echo "=== tsan: $name: FAILED ($((SECONDS - start)) s)"
-    fi
-}
+SUITE_PREFIX="tsan: "
+source "$ROOT/scripts/suite.sh"
 run_suite "unit tests" "$BUILD/tests/basalt_unit_tests" --gtest_brief=1
 run_suite "sqllogictest (2 threads)" "$BUILD/tests/basalt_sqllogictest" --threads 2 tests/sql
 run_suite "concurrent crash test" "$PY" tests/storage/concurrent_crash_test.py "$BUILD/basalt" "$BUILD/tests/basalt_crash_writer" \
