@@ -69,6 +69,39 @@ std::unique_ptr<LocalSinkState> PhysicalOrder::make_local_sink_state(ExecContext
     return l;
 }
 
+namespace {
+
+// The ORDER BY keys sit after the output columns in the collected rows.
+std::vector<SortKey> order_keys(const std::vector<BoundOrder>& orders, idx_t first_key_column) {
+    std::vector<SortKey> keys;
+    for (size_t k = 0; k < orders.size(); k++) keys.push_back({first_key_column + k, orders[k].descending, orders[k].nulls_first});
+    return keys;
+}
+
+// Top-N: keeps only the first `keep` rows of `rows` in key order (ties in input order), with their strings copied
+// so the rows let go of go with their buffers.
+void keep_first(ColumnDataCollection& rows, const std::vector<SortKey>& keys, idx_t keep) {
+    std::vector<uint64_t> ids(rows.row_count());
+    std::iota(ids.begin(), ids.end(), 0);
+    sort_rows(rows, keys, ids, static_cast<int64_t>(keep));
+    ColumnDataCollection kept(rows.types());
+    Vector gathered;
+    for (idx_t begin = 0; begin < ids.size(); begin += kVectorSize) {
+        idx_t n = std::min<idx_t>(kVectorSize, ids.size() - begin);
+        DataChunk owned;
+        owned.initialize(rows.types());
+        for (idx_t c = 0; c < rows.types().size(); c++) {
+            gather_rows(rows, c, ids.data() + begin, n, gathered, nullptr);
+            vector_copy_owned(gathered, 0, n, owned.column(c), 0);
+        }
+        owned.set_size(n);
+        kept.append(owned);
+    }
+    rows = std::move(kept);
+}
+
+}  // namespace
+
 SinkResult PhysicalOrder::consume(ExecContext&, GlobalSinkState&, LocalSinkState& lstate, const DataChunk& in) const {
     auto& l = static_cast<OrderLocal&>(lstate);
     l.keys->execute(in, l.key_chunk);
@@ -77,6 +110,11 @@ SinkResult PhysicalOrder::consume(ExecContext&, GlobalSinkState&, LocalSinkState
     for (idx_t k = 0; k < l.key_chunk.column_count(); k++) l.combined.column(width + k).reference(l.key_chunk.column(k));
     l.combined.set_size(in.size());
     l.rows.append(l.combined);
+    // Top-N: a worker holds at most about twice what it can return (and never less than a few chunks' worth).
+    if (limit_ >= 0) {
+        idx_t keep = static_cast<idx_t>(limit_ + offset_);
+        if (l.rows.row_count() >= std::max<idx_t>(2 * keep, 16 * kVectorSize)) keep_first(l.rows, order_keys(orders_, types().size()), keep);
+    }
     if (++l.chunks % 8 == 0) l.memory->resize(l.rows.bytes());
     return SinkResult::kNeedMoreInput;
 }
@@ -93,8 +131,7 @@ void PhysicalOrder::combine(ExecContext&, GlobalSinkState& gstate, LocalSinkStat
 
 void PhysicalOrder::finalize(ExecContext& ctx, GlobalSinkState& gstate) const {
     auto& g = static_cast<OrderGlobal&>(gstate);
-    std::vector<SortKey> keys;
-    for (size_t k = 0; k < orders_.size(); k++) keys.push_back({types().size() + k, orders_[k].descending, orders_[k].nulls_first});
+    std::vector<SortKey> keys = order_keys(orders_, types().size());
     // The sort's records and merge buffer (a few words per row each) while it runs, then the order.
     size_t rows = g.rows->bytes();
     g.memory->resize(rows + g.rows->row_count() * 2 * 5 * sizeof(uint64_t));

@@ -83,9 +83,9 @@ TEST(RowSort, MatchesAComparisonSortOnEveryKeyType) {
     query.scheduler = &scheduler;
     query.threads = 2;
     // Enough rows for several runs per worker and a merge split between workers.
-    ColumnDataCollection rows = random_rows(250000, rng);
+    ColumnDataCollection rows = random_rows(150000, rng);
     auto types = column_types();
-    for (int trial = 0; trial < 24; trial++) {
+    for (int trial = 0; trial < 16; trial++) {
         std::vector<SortKey> keys;
         int key_count = 1 + static_cast<int>(rng() % 3);
         for (int k = 0; k < key_count; k++) keys.push_back({rng() % types.size(), rng() % 2 == 0, rng() % 2 == 0});
