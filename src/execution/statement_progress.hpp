@@ -1,5 +1,5 @@
 // How far the running statement has come, for a progress bar: work it will do and work done, in one unit per
-// statement (rows table scans read; COPY FROM counts its own units). Every query a statement runs (INSERT ...
+// statement (rows table scans read; COPY FROM a file counts bytes). Every query a statement runs (INSERT ...
 // SELECT's query, subqueries, a streamed SELECT until its result is read) adds to the same counters.
 //   (1) Owned by the Connection; its statements' QueryContexts point to it.
 //   (2) begin() and end() run on the statement's thread; add_*() on any worker; fraction() on any thread. All

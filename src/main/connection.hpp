@@ -55,7 +55,7 @@ public:
     // Cancels the statement running now (it fails with 57014 and the session goes on). Any thread, any time.
     void interrupt() { interrupt_.request_cancel(); }
     // The running statement's share of work done, 0 to 1 (rows its table scans read of those they will read;
-    // COPY FROM its own measure); nullopt when no statement runs or its work is not known. A streamed SELECT
+    // COPY FROM a file: bytes loaded); nullopt when no statement runs or its work is not known. A streamed SELECT
     // runs until its result is read. Any thread, any time.
     std::optional<double> progress() const { return progress_.fraction(); }
     // The running statement's counters, for statements that measure their own work (COPY FROM).
