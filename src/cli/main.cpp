@@ -132,6 +132,9 @@ int main(int argc, char** argv) {
     install_io_extensions(database);
     Connection connection(database);
     cancel_on_interrupt_signal(connection);
+    // The bar goes to standard error, and only to a terminal: redirected output never holds one.
+    std::unique_ptr<ProgressBar> progress;
+    if (isatty(STDERR_FILENO)) progress = std::make_unique<ProgressBar>(connection, stderr);
     bool ok = true;
     for (const auto& [kind, arg] : actions) {
         std::string sql = arg;
@@ -145,10 +148,10 @@ int main(int argc, char** argv) {
             ss << in.rdbuf();
             sql = ss.str();
         }
-        ok = run_sql(connection, sql, format, false) && ok;
+        ok = run_sql(connection, sql, format, false, progress.get()) && ok;
         if (!ok && !interactive) break;
     }
-    if (interactive || (actions.empty() && isatty(STDIN_FILENO))) return run_shell(connection, format);
-    if (actions.empty()) return run_stream(connection, std::cin, format);  // SQL on standard input
+    if (interactive || (actions.empty() && isatty(STDIN_FILENO))) return run_shell(connection, format, progress.get());
+    if (actions.empty()) return run_stream(connection, std::cin, format, progress.get());  // SQL on standard input
     return ok ? 0 : 1;
 }

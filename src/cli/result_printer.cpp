@@ -44,7 +44,7 @@ size_t display_width(std::string_view s) {
 bool right_aligned(const LogicalType& t) { return t.is_numeric(); }
 
 // Aligned columns need every row's width first: the table format reads the whole result before printing.
-void print_table(std::ostream& out, QueryResult& r) {
+void print_table(std::ostream& out, QueryResult& r, const std::function<void()>& before_output) {
     size_t columns = r.names.size();
     std::vector<size_t> widths(columns);
     for (size_t c = 0; c < columns; c++) widths[c] = display_width(r.names[c]);
@@ -61,6 +61,7 @@ void print_table(std::ostream& out, QueryResult& r) {
             cells.push_back(std::move(line));
         }
     }
+    before_output();
     auto pad = [](const std::string& s, size_t width, bool right) {
         size_t w = display_width(s);
         std::string fill(width > w ? width - w : 0, ' ');
@@ -95,10 +96,13 @@ std::string csv_field(const std::string& s) {
 
 // CSV and JSON print rows as they arrive, flushing after each chunk, so a reader sees the first rows while the
 // query still runs and the result is never held whole.
-void print_csv(std::ostream& out, QueryResult& r) {
+void print_csv(std::ostream& out, QueryResult& r, const std::function<void()>& before_output) {
+    // The header waits for the first rows, so nothing is printed while the query has yet to produce any.
+    auto chunk = r.fetch();
+    before_output();
     for (size_t c = 0; c < r.names.size(); c++) out << (c ? "," : "") << csv_field(r.names[c]);
     out << "\n";
-    while (auto chunk = r.fetch()) {
+    for (; chunk; chunk = r.fetch()) {
         for (idx_t row = 0; row < chunk->size(); row++) {
             for (size_t c = 0; c < r.names.size(); c++) {
                 const Vector& v = chunk->column(c);
@@ -111,7 +115,9 @@ void print_csv(std::ostream& out, QueryResult& r) {
     }
 }
 
-void print_json(std::ostream& out, QueryResult& r) {
+void print_json(std::ostream& out, QueryResult& r, const std::function<void()>& before_output) {
+    auto chunk = r.fetch();
+    before_output();
     out << "{\"columns\":[";
     for (size_t c = 0; c < r.names.size(); c++) {
         out << (c ? "," : "") << "{\"name\":\"" << json_escape(r.names[c]) << "\",\"type\":\"" << json_escape(r.types[c].to_string())
@@ -119,7 +125,7 @@ void print_json(std::ostream& out, QueryResult& r) {
     }
     out << "],\"rows\":[";
     bool first = true;
-    while (auto chunk = r.fetch()) {
+    for (; chunk; chunk = r.fetch()) {
         for (idx_t row = 0; row < chunk->size(); row++) {
             out << (first ? "" : ",") << "[";
             first = false;
@@ -151,8 +157,15 @@ void print_json(std::ostream& out, QueryResult& r) {
 
 }  // namespace
 
-void print_result(std::ostream& out, QueryResult& result, OutputFormat format) {
+void print_result(std::ostream& out, QueryResult& result, OutputFormat format, const std::function<void()>& before_output) {
+    bool called = false;
+    auto before = [&] {
+        if (called || !before_output) return;
+        called = true;
+        before_output();
+    };
     if (!result.returns_rows) {
+        before();
         if (format == OutputFormat::kJson) {
             out << "{\"command\":\"" << json_escape(result.command_tag) << "\"}\n";
         } else if (format == OutputFormat::kTable) {
@@ -161,9 +174,9 @@ void print_result(std::ostream& out, QueryResult& result, OutputFormat format) {
         return;
     }
     switch (format) {
-        case OutputFormat::kTable: print_table(out, result); break;
-        case OutputFormat::kCsv: print_csv(out, result); break;
-        case OutputFormat::kJson: print_json(out, result); break;
+        case OutputFormat::kTable: print_table(out, result, before); break;
+        case OutputFormat::kCsv: print_csv(out, result, before); break;
+        case OutputFormat::kJson: print_json(out, result, before); break;
     }
 }
 

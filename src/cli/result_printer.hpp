@@ -1,6 +1,7 @@
 // Prints query results as an aligned table (psql-like), CSV, or JSON, and errors with SQLSTATE and a caret.
 #pragma once
 
+#include <functional>
 #include <iosfwd>
 #include <string>
 
@@ -15,7 +16,9 @@ enum class OutputFormat { kTable, kCsv, kJson };
 std::string value_text(const Vector& v, idx_t row);
 
 // Reads the result (streamed ones as they arrive); an error while streaming is thrown after the rows before it.
-void print_result(std::ostream& out, QueryResult& result, OutputFormat format);
+// before_output, when set, runs once just before the first character is written (the shell erases its
+// progress bar there, so the bar stays up while the rows are still being computed).
+void print_result(std::ostream& out, QueryResult& result, OutputFormat format, const std::function<void()>& before_output = {});
 void print_error(std::ostream& out, const Error& error, const std::string& sql, OutputFormat format);
 std::string json_escape(std::string_view s);
 

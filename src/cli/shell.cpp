@@ -34,14 +34,27 @@ void cancel_on_interrupt_signal(Connection& connection) {
     sigaction(SIGINT, &action, nullptr);
 }
 
-bool run_sql(Connection& connection, const std::string& sql, OutputFormat format, bool timing) {
+bool run_sql(Connection& connection, const std::string& sql, OutputFormat format, bool timing, ProgressBar* progress) {
+    // Erases the bar however the statement ends; an error is printed only after this ran (unwinding first).
+    struct BarScope {
+        ProgressBar* bar;
+        explicit BarScope(ProgressBar* b) : bar(b) {
+            if (bar) bar->statement_started();
+        }
+        ~BarScope() {
+            if (bar) bar->clear();
+        }
+    };
     try {
         auto statements = parse_sql(sql);
         for (const auto& s : statements) {
+            BarScope bar(progress);
             auto start = std::chrono::steady_clock::now();
             QueryResult r = connection.execute(*s);
             double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-            print_result(std::cout, r, format);
+            print_result(std::cout, r, format, [progress] {
+                if (progress) progress->clear();
+            });
             if (timing) std::cout << fmt::format("Time: {:.3f} ms\n", ms);
         }
         return true;
@@ -103,29 +116,29 @@ bool statement_complete(const std::string& buf) {
     return last == ';' && !in_single && !in_double && block_comment == 0;
 }
 
-int run_stream(Connection& connection, std::istream& in, OutputFormat format) {
+int run_stream(Connection& connection, std::istream& in, OutputFormat format, ProgressBar* progress) {
     std::string buffer, line;
     while (std::getline(in, line)) {
         buffer += line;
         buffer += '\n';
         if (!statement_complete(buffer)) continue;
-        bool ok = run_sql(connection, buffer, format, false);
+        bool ok = run_sql(connection, buffer, format, false, progress);
         std::cout.flush();
         if (!ok) return 1;
         buffer.clear();
     }
     bool blank = buffer.find_first_not_of(" \t\r\n") == std::string::npos;
-    if (!blank && !run_sql(connection, buffer, format, false)) return 1;
+    if (!blank && !run_sql(connection, buffer, format, false, progress)) return 1;
     return 0;
 }
 
 namespace {
 
-void describe(Connection& connection, const std::string& arg, OutputFormat format) {
+void describe(Connection& connection, const std::string& arg, OutputFormat format, ProgressBar* progress) {
     if (arg.empty()) {
         run_sql(connection,
                 "SELECT schema_name AS \"Schema\", name AS \"Name\", kind AS \"Type\" FROM basalt_tables() ORDER BY 1, 2;", format,
-                false);
+                false, progress);
         return;
     }
     std::string table = arg;
@@ -133,12 +146,12 @@ void describe(Connection& connection, const std::string& arg, OutputFormat forma
             fmt::format("SELECT column_name AS \"Column\", data_type AS \"Type\", CASE WHEN not_null THEN 'not null' ELSE '' END AS "
                         "\"Nullable\" FROM basalt_columns('{}') ;",
                         table),
-            format, false);
+            format, false, progress);
 }
 
 }  // namespace
 
-int run_shell(Connection& connection, OutputFormat format) {
+int run_shell(Connection& connection, OutputFormat format, ProgressBar* progress) {
     bool timing = false;
     std::string history_path;
     if (const char* home = std::getenv("HOME")) history_path = std::string(home) + "/.basalt_history";
@@ -169,7 +182,7 @@ int run_shell(Connection& connection, OutputFormat format) {
                 timing = !timing;
                 std::cout << "Timing is " << (timing ? "on." : "off.") << "\n";
             } else if (cmd == "d" || cmd == "dt") {
-                describe(connection, arg, format);
+                describe(connection, arg, format, progress);
             } else if (cmd == "?" || cmd == "help") {
                 std::cout << "\\q quit   \\d [table] describe   \\timing toggle timing\n";
             } else {
@@ -182,7 +195,7 @@ int run_shell(Connection& connection, OutputFormat format) {
         buffer += '\n';
         if (!statement_complete(buffer)) continue;
         add_history(buffer.substr(0, buffer.size() - 1).c_str());
-        run_sql(connection, buffer, format, timing);
+        run_sql(connection, buffer, format, timing, progress);
         buffer.clear();
     }
     if (!history_path.empty()) write_history(history_path.c_str());

@@ -4,6 +4,7 @@
 
 #include "common/error.hpp"
 #include "execution/operator/physical_result_collector.hpp"
+#include "execution/statement_progress.hpp"
 
 namespace basalt {
 
@@ -242,6 +243,14 @@ void QueryExecutor::finish_pipeline(Pipeline& pipeline) {
 void QueryExecutor::start() {
     if (started_) return;
     started_ = true;
+    if (query_.progress) {
+        // Every table this query reads counts from the start, so the bar does not jump back when a later
+        // pipeline (a join's probe side) begins.
+        ExecContext ctx{&query_};
+        uint64_t rows = 0;
+        for (Pipeline* p : order_) rows += p->source->as_source()->rows_to_scan(ctx);
+        query_.progress->add_total(rows);
+    }
     for (size_t i = 0; i + 1 < order_.size(); i++) {
         query_.check_interrupt();
         start_pipeline(*order_[i]);

@@ -27,6 +27,7 @@ namespace basalt {
 class PhysicalOperator;
 class ColumnDataCollection;
 class Transaction;
+class StatementProgress;
 
 struct OperatorStats {
     std::atomic<uint64_t> rows{0};
@@ -52,6 +53,9 @@ struct QueryContext {
     const InterruptState* interrupt = nullptr;
     // The database's memory budget: operators reserve what their states hold (none: nothing is counted).
     MemoryManager* memory = nullptr;
+    // The statement's progress counters (table scans add the rows they will read and have read); none in
+    // queries outside a session's statements.
+    StatementProgress* progress = nullptr;
 
     // Throws 57014 when the statement was cancelled or timed out. Long loops call it every few thousand rows.
     void check_interrupt() const {
@@ -95,6 +99,9 @@ struct Source {
     virtual void produce(ExecContext&, GlobalSourceState&, LocalSourceState&, DataChunk& out) const = 0;
     // Whether several workers may pull from it at once (false for ordered outputs).
     virtual bool parallel_source() const { return true; }
+    // Rows it will read from a table, asked before any pipeline of the query runs so the statement's progress
+    // knows its whole work up front; 0 for sources that read what other pipelines made.
+    virtual uint64_t rows_to_scan(ExecContext&) const { return 0; }
 };
 
 struct Operator {

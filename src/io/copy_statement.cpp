@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "common/error.hpp"
+#include "execution/statement_progress.hpp"
 #include "function/cast.hpp"
 #include "io/copy_statement.hpp"
 #include "io/csv_reader.hpp"
@@ -92,8 +93,9 @@ bool read_more(std::istream& in, bool from_stdin, std::string& buffer, size_t wa
     return static_cast<size_t>(in.gcount()) == want;
 }
 
+// `progress`, when set, hears of the bytes of input loaded (its total is the file's size).
 idx_t load_csv_stream(Connection& connection, TableEntry& table, const std::vector<idx_t>& columns, std::istream& in, bool from_stdin,
-                      const CsvOptions& options, const std::string& source) {
+                      const CsvOptions& options, const std::string& source, StatementProgress* progress) {
     std::string buffer;
     idx_t line = 1, loaded = 0;
     bool at_start = true, more = true;
@@ -108,6 +110,7 @@ idx_t load_csv_stream(Connection& connection, TableEntry& table, const std::vect
         std::string_view piece(buffer.data(), cut);
         loaded += load_csv_into_table(connection, table, columns, piece, options, source, line, at_start);
         line += static_cast<idx_t>(std::count(piece.begin(), piece.end(), '\n'));
+        if (progress) progress->add_done(cut);
         at_start = false;
         buffer.erase(0, cut);
     }
@@ -185,14 +188,21 @@ QueryResult execute_copy(Connection& connection, const Statement& s) {
         }
         idx_t n;
         if (s.copy_stdio) {
-            n = load_csv_stream(connection, *table, columns, std::cin, true, options, "STDIN");
+            n = load_csv_stream(connection, *table, columns, std::cin, true, options, "STDIN", nullptr);
         } else {
             std::ifstream in(s.file_name, std::ios::binary);
             if (!in) {
                 throw Error(sql_state::kUndefinedFile,
                             fmt::format("could not open file \"{}\" for reading: {}", s.file_name, std::strerror(errno)));
             }
-            n = load_csv_stream(connection, *table, columns, in, false, options, s.file_name);
+            // The statement's progress: bytes of the file loaded (a pipe has no size, and no progress).
+            StatementProgress& progress = connection.statement_progress();
+            in.seekg(0, std::ios::end);
+            std::streamoff size = in.tellg();
+            in.clear();
+            in.seekg(0, std::ios::beg);
+            if (size > 0) progress.add_total(static_cast<uint64_t>(size));
+            n = load_csv_stream(connection, *table, columns, in, false, options, s.file_name, size > 0 ? &progress : nullptr);
         }
         result.command_tag = fmt::format("COPY {}", n);
         return result;

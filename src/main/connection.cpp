@@ -83,6 +83,7 @@ std::unique_ptr<QueryContext> Connection::make_query_context() {
                                            : database_.scheduler().thread_count();
     query->interrupt = &interrupt_;
     query->memory = &database_.memory();
+    query->progress = &progress_;
     return query;
 }
 
@@ -124,6 +125,7 @@ void Connection::finish_active(std::exception_ptr error) {
     std::shared_lock<FairSharedMutex> lock = std::move(active->lock);
     active.reset();
     interrupt_.disarm();
+    progress_.end();
     if (error) {
         fail_statement();
         return;
@@ -258,13 +260,17 @@ QueryResult Connection::execute(const Statement& s) {
     std::unique_lock<FairSharedMutex> exclusive(database_.statement_lock(), std::defer_lock);
     std::shared_lock<FairSharedMutex> shared(database_.statement_lock(), std::defer_lock);
     interrupt_.arm(settings_.statement_timeout_ms);
+    progress_.begin();
     struct Disarm {
         InterruptState& interrupt;
-        bool keep = false;  // a streaming SELECT stays armed until its result ends
+        StatementProgress& progress;
+        bool keep = false;  // a streaming SELECT stays armed (and its progress shown) until its result ends
         ~Disarm() {
-            if (!keep) interrupt.disarm();
+            if (keep) return;
+            interrupt.disarm();
+            progress.end();
         }
-    } disarm{interrupt_};
+    } disarm{interrupt_, progress_};
     // Waiting for the lock (behind a schema change or checkpoint) can be cancelled too.
     if (schema_change) {
         database_.statement_lock().lock(interrupt_);

@@ -10,7 +10,8 @@
 //   (4) A SELECT's result streams (main/query_result.hpp): the statement, its shared statement lock and, outside
 //       a block, its transaction last until the result is read to the end, destroyed, or the next statement
 //       starts.
-//   (5) interrupt() is the one member another thread may call: it cancels the running statement (57014).
+//   (5) interrupt() and progress() are the members another thread may call: interrupt() cancels the running
+//       statement (57014), progress() tells how far it has come.
 #pragma once
 
 #include <map>
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include "common/interrupt.hpp"
+#include "execution/statement_progress.hpp"
 
 #include "main/database.hpp"
 #include "planner/binder.hpp"
@@ -52,6 +54,12 @@ public:
 
     // Cancels the statement running now (it fails with 57014 and the session goes on). Any thread, any time.
     void interrupt() { interrupt_.request_cancel(); }
+    // The running statement's share of work done, 0 to 1 (rows its table scans read of those they will read;
+    // COPY FROM a file: bytes loaded); nullopt when no statement runs or its work is not known. A streamed SELECT
+    // runs until its result is read. Any thread, any time.
+    std::optional<double> progress() const { return progress_.fraction(); }
+    // The running statement's counters, for statements that measure their own work (COPY FROM).
+    StatementProgress& statement_progress() { return progress_; }
 
     // Runs every statement of sql; returns one result per statement, read whole. The first error stops the batch.
     std::vector<QueryResult> query_all(const std::string& sql);
@@ -128,6 +136,7 @@ private:
     bool in_place_alter_ = false;  // the running statement rewrote a table's storage (Connection::execute)
     int nesting_ = 0;  // > 0 while a statement runs statements of its own (CALL, COPY): they share its transaction
     InterruptState interrupt_;
+    StatementProgress progress_;  // of the running statement; begins and ends with interrupt_'s arming
     std::shared_ptr<ActiveQuery> active_;  // the SELECT whose result is still streaming
 };
 

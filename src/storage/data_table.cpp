@@ -28,6 +28,11 @@ idx_t DataTable::row_group_count() const {
     return row_groups_.size();
 }
 
+idx_t DataTable::row_group_rows(idx_t row_group) const {
+    std::shared_lock guard(lock_);
+    return row_group < row_groups_.size() ? row_groups_[row_group].count : 0;
+}
+
 double DataTable::distinct_count(idx_t column) const {
     std::shared_lock guard(lock_);
     double rows = static_cast<double>(row_count_ - deleted_count_);

@@ -63,6 +63,8 @@ public:
     // Rows not deleted by a committed transaction: the optimizer's row count.
     idx_t live_row_count() const;
     idx_t row_group_count() const;
+    // Rows row group `row_group` holds now, deleted ones included (a scan's progress counts them).
+    idx_t row_group_rows(idx_t row_group) const;
 
     // Reads the next segment of a row group into out, keeping only rows visible to view; column_ids select
     // and order the columns (kRowIdColumn gives row ids). Returns false when the row group is exhausted; out

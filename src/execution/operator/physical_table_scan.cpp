@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <optional>
 #include "execution/expression_executor.hpp"
+#include "execution/statement_progress.hpp"
 #include "vector/vector_operations.hpp"
 
 namespace basalt {
@@ -25,6 +26,7 @@ struct ScanGlobal : GlobalSourceState {
 
 struct ScanLocal : LocalSourceState {
     idx_t row_group = 0;
+    idx_t group_rows = 0;  // rows of the current committed row group, for progress
     idx_t vector_index = 0;
     bool active = false;
     std::vector<bool> blocks;  // of the current row group: which blocks zone maps kept (empty: all)
@@ -103,6 +105,16 @@ std::unique_ptr<GlobalSourceState> PhysicalTableScan::make_global_source_state(E
     return g;
 }
 
+uint64_t PhysicalTableScan::rows_to_scan(ExecContext& context) const {
+    uint64_t rows = table_->storage->physical_row_count();
+    const Transaction* transaction = context.query->transaction;
+    if (!as_of_.is_null() || !transaction) return rows;
+    if (const LocalTableStorage* local = transaction->find_local_storage(table_->storage.get())) {
+        for (idx_t c = 0; c < local->chunk_count(); c++) rows += local->chunk(c).size();
+    }
+    return rows;
+}
+
 std::unique_ptr<LocalSourceState> PhysicalTableScan::make_local_source_state(ExecContext&, GlobalSourceState&) const {
     auto l = std::make_unique<ScanLocal>();
     l->scanned.initialize(types(), kVectorSize);
@@ -115,6 +127,9 @@ void PhysicalTableScan::produce(ExecContext& context, GlobalSourceState& gstate,
     auto& g = static_cast<ScanGlobal&>(gstate);
     auto& l = static_cast<ScanLocal&>(lstate);
     OperatorStats* stats = id >= 0 && static_cast<size_t>(id) < context.query->stats.size() ? context.query->stats[id].get() : nullptr;
+    StatementProgress* progress = context.query->progress;
+    // Rows of vector `v` of the current committed row group (the last vector may be partly filled).
+    auto vector_rows = [&](idx_t v) { return v * kVectorSize >= l.group_rows ? 0 : std::min(kVectorSize, l.group_rows - v * kVectorSize); };
     while (true) {
         if (!l.active) {
             l.row_group = g.next_row_group.fetch_add(1);
@@ -126,6 +141,7 @@ void PhysicalTableScan::produce(ExecContext& context, GlobalSourceState& gstate,
             l.active = true;
             l.blocks.clear();
             if (l.row_group < g.row_groups) {
+                if (progress) l.group_rows = table_->storage->row_group_rows(l.row_group);
                 uint64_t read = 0, skipped = 0;
                 l.blocks = table_->storage->blocks_to_read(l.row_group, zone_filters_, column_ids_, read, skipped);
                 bool any = l.blocks.empty() || std::find(l.blocks.begin(), l.blocks.end(), true) != l.blocks.end();
@@ -136,12 +152,14 @@ void PhysicalTableScan::produce(ExecContext& context, GlobalSourceState& gstate,
                     stats->bytes_skipped += skipped;
                 }
                 if (!any) {
+                    if (progress) progress->add_done(l.group_rows);
                     l.active = false;
                     continue;
                 }
             }
         }
         if (l.vector_index / kBlockVectors < l.blocks.size() && !l.blocks[l.vector_index / kBlockVectors]) {
+            if (progress) progress->add_done(vector_rows(l.vector_index));
             l.vector_index++;  // a block zone maps ruled out
             continue;
         }
@@ -151,6 +169,7 @@ void PhysicalTableScan::produce(ExecContext& context, GlobalSourceState& gstate,
                 l.active = false;
                 continue;
             }
+            if (progress) progress->add_done(vector_rows(vector_index));
         } else {
             idx_t chunk = (l.row_group - g.row_groups) * kLocalMorsel + l.vector_index;
             if (l.vector_index >= kLocalMorsel || chunk >= g.local->chunk_count()) {
@@ -159,6 +178,7 @@ void PhysicalTableScan::produce(ExecContext& context, GlobalSourceState& gstate,
             }
             l.vector_index++;
             g.local->scan(chunk, column_ids_, l.scanned);
+            if (progress) progress->add_done(g.local->chunk(chunk).size());
         }
         if (l.scanned.size() == 0) continue;
         // Batch order follows table order so results without ORDER BY keep insertion order.

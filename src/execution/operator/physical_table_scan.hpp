@@ -1,5 +1,6 @@
 // Reads a table: each worker takes whole row groups (the morsels) and evaluates pushed-down filters on each
-// vector before anything else sees it.
+// vector before anything else sees it. Rows count towards the statement's progress as their vectors are read
+// or skipped, deleted and invisible ones too (the total counts them alike).
 #pragma once
 
 #include "catalog/catalog.hpp"
@@ -20,6 +21,7 @@ public:
     std::unique_ptr<GlobalSourceState> make_global_source_state(ExecContext&) const override;
     std::unique_ptr<LocalSourceState> make_local_source_state(ExecContext&, GlobalSourceState&) const override;
     void produce(ExecContext&, GlobalSourceState&, LocalSourceState&, DataChunk& out) const override;
+    uint64_t rows_to_scan(ExecContext&) const override;
 
 private:
     std::shared_ptr<TableEntry> table_;

@@ -7,8 +7,7 @@
 #include "execution/column_data_collection.hpp"
 #include "execution/expression_executor.hpp"
 #include "execution/operator/physical_order.hpp"
-#include "execution/operator/window_aggregate.hpp"
-#include "execution/operator/window_frames.hpp"
+#include "execution/operator/window_evaluator.hpp"
 #include "execution/operator/row_sort.hpp"
 #include "execution/row_gather.hpp"
 #include "vector/vector_operations.hpp"
@@ -128,7 +127,7 @@ void PhysicalWindow::finalize(ExecContext& ctx, GlobalSinkState& gstate) const {
         std::iota(ids.begin(), ids.end(), 0);
         if (!keys.empty()) sort_rows(rows, keys, ids, -1, ctx.query);
         Vector sorted(w.type, std::max<idx_t>(n, 1));
-        evaluate_window(g.rows, wi, ids, sorted);
+        evaluate_window(g.rows, wi, ids, sorted, *ctx.query);
         // produce() reads results by row id.
         std::vector<sel_t> position_of(n);
         for (idx_t k = 0; k < n; k++) position_of[ids[k]] = static_cast<sel_t>(k);
@@ -142,7 +141,7 @@ void PhysicalWindow::finalize(ExecContext& ctx, GlobalSinkState& gstate) const {
 // Computes window `wi` into `out`, whose row k belongs to row ids[k]. Every column is first gathered in sort order,
 // so partitions, peers and frames are ranges of positions.
 void PhysicalWindow::evaluate_window(const std::shared_ptr<ColumnDataCollection>& collection, size_t wi,
-                                     const std::vector<uint64_t>& ids, Vector& out) const {
+                                     const std::vector<uint64_t>& ids, Vector& out, QueryContext& query) const {
     const ColumnDataCollection& rows = *collection;
     const WindowExpression& w = windows_[wi];
     const Columns& cols = columns_[wi];
@@ -153,155 +152,14 @@ void PhysicalWindow::evaluate_window(const std::shared_ptr<ColumnDataCollection>
         gather_rows(rows, column, ids.data(), n, v, owner);
         return v;
     };
-    std::vector<Vector> partitions, orders, args;
-    for (idx_t p = 0; p < w.partitions.size(); p++) partitions.push_back(gather(cols.partitions + p));
-    for (idx_t o = 0; o < w.orders.size(); o++) orders.push_back(gather(cols.orders + o));
-    for (idx_t a = 0; a < w.children.size(); a++) args.push_back(gather(cols.arguments + a));
-    std::optional<Vector> start_offset, end_offset;
-    if (w.start_offset) start_offset = gather(cols.start_offset);
-    if (w.end_offset) end_offset = gather(cols.end_offset);
-    WindowFrames frames(w, orders, start_offset ? &*start_offset : nullptr, end_offset ? &*end_offset : nullptr, n);
-
-    // FILTER: the aggregate sees only rows whose condition is true, compacted in sort order; kept_before[k]
-    // counts them among positions [0, k), which maps a frame of rows to a frame of kept rows.
-    std::vector<Vector> kept_args;
-    std::vector<idx_t> kept_before;
-    const std::vector<Vector>* aggregate_args = &args;
-    if (w.filter) {
-        Vector filter = gather(cols.filter);
-        std::vector<sel_t> kept;
-        kept_before.resize(n + 1);
-        for (idx_t k = 0; k < n; k++) {
-            kept_before[k] = kept.size();
-            if (!filter.is_null(k) && filter.data<bool>()[k]) kept.push_back(static_cast<sel_t>(k));
-        }
-        kept_before[n] = kept.size();
-        for (const Vector& a : args) {
-            Vector compact(a.type(), std::max<idx_t>(kept.size(), 1));
-            vector_gather(a, kept.data(), kept.size(), compact);
-            kept_args.push_back(std::move(compact));
-        }
-        aggregate_args = &kept_args;
-    }
-    auto kept = [&](idx_t position) { return w.filter ? kept_before[position] : position; };
-
-    bool uses_frame = w.kind == WindowFunctionKind::kAggregate || w.kind == WindowFunctionKind::kFirstValue ||
-                      w.kind == WindowFunctionKind::kLastValue || w.kind == WindowFunctionKind::kNthValue;
-    auto copy_row = [&](const Vector& from, idx_t source, idx_t target) { vector_copy(from, source, 1, out, target); };
-    std::vector<idx_t> agg_start, agg_end;
-    idx_t ps = 0;
-    while (ps < n) {
-        idx_t pe = ps + 1;
-        while (pe < n) {
-            bool same = true;
-            for (const Vector& p : partitions) same = same && compare_rows(p, pe - 1, p, pe) == 0;
-            if (!same) break;
-            pe++;
-        }
-        idx_t size = pe - ps;
-        frames.compute(ps, pe, uses_frame);
-        const auto& peer_start = frames.peer_start;
-        const auto& peer_end = frames.peer_end;
-        switch (w.kind) {
-            case WindowFunctionKind::kRowNumber:
-                for (idx_t i = 0; i < size; i++) out.data<int64_t>()[ps + i] = static_cast<int64_t>(i + 1);
-                break;
-            case WindowFunctionKind::kRank:
-                for (idx_t i = 0; i < size; i++) out.data<int64_t>()[ps + i] = static_cast<int64_t>(peer_start[i] + 1);
-                break;
-            case WindowFunctionKind::kDenseRank: {
-                int64_t rank = 0;
-                for (idx_t i = 0; i < size; i++) {
-                    if (peer_start[i] == i) rank++;
-                    out.data<int64_t>()[ps + i] = rank;
-                }
-                break;
-            }
-            case WindowFunctionKind::kPercentRank:
-                for (idx_t i = 0; i < size; i++) {
-                    out.data<double>()[ps + i] = size > 1 ? static_cast<double>(peer_start[i]) / static_cast<double>(size - 1) : 0.0;
-                }
-                break;
-            case WindowFunctionKind::kCumeDist:
-                for (idx_t i = 0; i < size; i++) {
-                    out.data<double>()[ps + i] = static_cast<double>(peer_end[i]) / static_cast<double>(size);
-                }
-                break;
-            case WindowFunctionKind::kNtile:
-                for (idx_t i = 0; i < size; i++) {
-                    const Vector& v = args[0];
-                    if (v.is_null(ps + i)) {
-                        out.set_null(ps + i);
-                        continue;
-                    }
-                    int64_t buckets = v.data<int64_t>()[ps + i];
-                    if (buckets <= 0) throw Error(sql_state::kInvalidArgumentForNtile, "argument of ntile must be greater than zero");
-                    int64_t total = static_cast<int64_t>(size);
-                    int64_t base = total / buckets, extra = total % buckets;
-                    int64_t r = static_cast<int64_t>(i);
-                    // The first `extra` buckets hold base + 1 rows.
-                    int64_t big = extra * (base + 1);
-                    int64_t bucket = r < big ? r / (base + 1) : (base == 0 ? r : extra + (r - big) / base);
-                    out.data<int32_t>()[ps + i] = static_cast<int32_t>(bucket + 1);
-                }
-                break;
-            case WindowFunctionKind::kLag:
-            case WindowFunctionKind::kLead:
-                for (idx_t i = 0; i < size; i++) {
-                    int64_t offset = 1;
-                    if (args.size() > 1) {
-                        if (args[1].is_null(ps + i)) {
-                            out.set_null(ps + i);
-                            continue;
-                        }
-                        offset = args[1].data<int64_t>()[ps + i];
-                    }
-                    int64_t target = w.kind == WindowFunctionKind::kLag ? static_cast<int64_t>(i) - offset : static_cast<int64_t>(i) + offset;
-                    if (target >= 0 && target < static_cast<int64_t>(size)) {
-                        copy_row(args[0], ps + static_cast<idx_t>(target), ps + i);
-                    } else if (args.size() > 2) {
-                        copy_row(args[2], ps + i, ps + i);
-                    } else {
-                        out.set_null(ps + i);
-                    }
-                }
-                break;
-            case WindowFunctionKind::kFirstValue:
-            case WindowFunctionKind::kLastValue:
-            case WindowFunctionKind::kNthValue:
-                for (idx_t i = 0; i < size; i++) {
-                    idx_t fs = frames.frame_start[i], fe = frames.frame_end[i];
-                    int64_t pick = -1;
-                    if (w.kind == WindowFunctionKind::kFirstValue && fe > fs) pick = static_cast<int64_t>(fs);
-                    if (w.kind == WindowFunctionKind::kLastValue && fe > fs) pick = static_cast<int64_t>(fe - 1);
-                    if (w.kind == WindowFunctionKind::kNthValue) {
-                        bool null = args[1].is_null(ps + i);
-                        int64_t nth = null ? 0 : args[1].data<int64_t>()[ps + i];
-                        if (nth <= 0 && !null) throw Error(sql_state::kInvalidArgumentForNthValue, "argument of nth_value must be greater than zero");
-                        if (nth > 0 && fs + static_cast<idx_t>(nth) <= fe) pick = static_cast<int64_t>(fs + static_cast<idx_t>(nth) - 1);
-                    }
-                    if (pick < 0) {
-                        out.set_null(ps + i);
-                    } else {
-                        copy_row(args[0], ps + static_cast<idx_t>(pick), ps + i);
-                    }
-                }
-                break;
-            case WindowFunctionKind::kAggregate: {
-                // Frames in positions of the (kept) argument rows, relative to the partition's first kept row.
-                idx_t kept_begin = kept(ps);
-                agg_start.resize(size);
-                agg_end.resize(size);
-                for (idx_t i = 0; i < size; i++) {
-                    agg_start[i] = kept(ps + frames.frame_start[i]) - kept_begin;
-                    agg_end[i] = kept(ps + frames.frame_end[i]) - kept_begin;
-                }
-                evaluate_aggregate(w.aggregate, *aggregate_args, kept_begin, kept(pe), agg_start, agg_end, out, ps);
-                break;
-            }
-        }
-        ps = pe;
-    }
+    WindowInputs in;
+    for (idx_t p = 0; p < w.partitions.size(); p++) in.partitions.push_back(gather(cols.partitions + p));
+    for (idx_t o = 0; o < w.orders.size(); o++) in.orders.push_back(gather(cols.orders + o));
+    for (idx_t a = 0; a < w.children.size(); a++) in.args.push_back(gather(cols.arguments + a));
+    if (w.start_offset) in.start_offset = gather(cols.start_offset);
+    if (w.end_offset) in.end_offset = gather(cols.end_offset);
+    if (w.filter) in.filter = gather(cols.filter);
+    evaluate_window_sorted(w, in, n, out, query);
 }
 
 std::unique_ptr<GlobalSourceState> PhysicalWindow::make_global_source_state(ExecContext&) const {

@@ -1,7 +1,7 @@
 // Window functions: all input rows are collected (a pipeline breaker), each window expression sorts row ids by
 // its PARTITION BY and ORDER BY keys and computes one value per row, using its frame (ROWS or RANGE; frame
-// bounds in window_frames.hpp, aggregates over frames in window_aggregate.hpp). Rows are emitted in the order of
-// the first window's sort.
+// bounds in window_frames.hpp, aggregates over frames in window_aggregate.hpp; partitions computed by the query's
+// workers in window_evaluator.hpp). Rows are emitted in the order of the first window's sort.
 #pragma once
 
 #include "execution/column_data_collection.hpp"
@@ -35,7 +35,7 @@ private:
         idx_t partitions, orders, arguments, start_offset, end_offset, filter;  // first column index of each group
     };
     void evaluate_window(const std::shared_ptr<ColumnDataCollection>& rows, size_t wi, const std::vector<uint64_t>& ids,
-                         Vector& out) const;
+                         Vector& out, QueryContext& query) const;
     std::vector<Columns> columns_;
     idx_t input_width_;
 };

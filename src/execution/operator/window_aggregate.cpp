@@ -1,5 +1,6 @@
 #include "execution/operator/window_aggregate.hpp"
 
+#include <algorithm>
 #include <numeric>
 
 #include "execution/operator/window_segment_tree.hpp"
@@ -7,6 +8,9 @@
 namespace basalt {
 
 namespace {
+
+// Rows between two checks for a cancel.
+constexpr idx_t kCheckRows = 4096;
 
 // Feeds rows [from, to) (absolute positions) into one state.
 void feed_range(const BoundAggregate& agg, const std::vector<Vector>& args, idx_t from, idx_t to, uint8_t* state,
@@ -22,7 +26,7 @@ void feed_range(const BoundAggregate& agg, const std::vector<Vector>& args, idx_
 
 void evaluate_aggregate(const BoundAggregate& agg, const std::vector<Vector>& args, idx_t begin, idx_t end,
                         const std::vector<idx_t>& frame_start, const std::vector<idx_t>& frame_end, Vector& out,
-                        idx_t out_offset) {
+                        idx_t out_offset, const QueryContext& query) {
     idx_t size = frame_start.size();
     std::vector<sel_t> positions;
     std::vector<uint8_t*> states;
@@ -36,6 +40,7 @@ void evaluate_aggregate(const BoundAggregate& agg, const std::vector<Vector>& ar
         uint8_t* s = state[0];
         idx_t fed = 0;
         for (idx_t i = 0; i < size; i++) {
+            if (i % kCheckRows == kCheckRows - 1) query.check_interrupt();
             feed_range(agg, args, begin + fed, begin + frame_end[i], s, positions, states);
             fed = std::max(fed, frame_end[i]);
             agg.finalize(&s, 1, out, out_offset + i, agg);
@@ -44,10 +49,16 @@ void evaluate_aggregate(const BoundAggregate& agg, const std::vector<Vector>& ar
     }
     if (WindowSegmentTree::supports(agg)) {
         WindowSegmentTree tree(agg, args, begin, end);
-        tree.evaluate(frame_start.data(), frame_end.data(), size, out, out_offset);
+        for (idx_t i = 0; i < size; i += kCheckRows) {
+            query.check_interrupt();
+            idx_t count = std::min(kCheckRows, size - i);
+            tree.evaluate(frame_start.data() + i, frame_end.data() + i, count, out, out_offset + i);
+        }
         return;
     }
+    // Frames aggregated from scratch can be large: check more often.
     for (idx_t i = 0; i < size; i++) {
+        if (i % 256 == 255) query.check_interrupt();
         AggregateStates state(agg, 1);
         uint8_t* s = state[0];
         feed_range(agg, args, begin + frame_start[i], begin + frame_end[i], s, positions, states);

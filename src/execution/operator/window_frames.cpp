@@ -66,12 +66,13 @@ struct WindowFrames::Target {
 };
 
 WindowFrames::WindowFrames(const WindowExpression& w, const std::vector<Vector>& orders, const Vector* start_offset,
-                           const Vector* end_offset, idx_t n)
-    : w_(w), orders_(orders), start_offset_(start_offset), end_offset_(end_offset) {
+                           const Vector* end_offset, idx_t first, idx_t last)
+    : w_(w), orders_(orders), start_offset_(start_offset), end_offset_(end_offset), key_base_(first) {
     auto has_offset = [](FrameBound b) { return b == FrameBound::kPreceding || b == FrameBound::kFollowing; };
     if (w.rows || !(has_offset(w.start) || has_offset(w.end))) return;
     const Vector& key = orders_[0];
     const LogicalType& type = key.type();
+    idx_t n = last - first;
     switch (type.id()) {
         case TypeId::kSmallInt:
         case TypeId::kInteger:
@@ -80,15 +81,16 @@ WindowFrames::WindowFrames(const WindowExpression& w, const std::vector<Vector>&
             key_kind_ = KeyKind::kExact;
             key_scale_ = scale_of(type);
             exact_keys_.resize(n);
-            for (idx_t k = 0; k < n; k++) exact_keys_[k] = key.is_null(k) ? 0 : read_exact(key, k);
+            for (idx_t k = 0; k < n; k++) exact_keys_[k] = key.is_null(first + k) ? 0 : read_exact(key, first + k);
             break;
         case TypeId::kReal:
         case TypeId::kDouble:
             key_kind_ = KeyKind::kFloat;
             float_keys_.resize(n);
             for (idx_t k = 0; k < n; k++) {
-                if (key.is_null(k)) continue;
-                float_keys_[k] = type.id() == TypeId::kReal ? key.data<float>()[k] : key.data<double>()[k];
+                idx_t row = first + k;
+                if (key.is_null(row)) continue;
+                float_keys_[k] = type.id() == TypeId::kReal ? key.data<float>()[row] : key.data<double>()[row];
             }
             break;
         case TypeId::kDate:
@@ -97,9 +99,10 @@ WindowFrames::WindowFrames(const WindowExpression& w, const std::vector<Vector>&
             key_kind_ = KeyKind::kTime;
             time_keys_.resize(n);
             for (idx_t k = 0; k < n; k++) {
-                if (key.is_null(k)) continue;
-                time_keys_[k] = type.id() == TypeId::kDate ? static_cast<int64_t>(key.data<int32_t>()[k]) * kMicrosPerDay
-                                                           : key.data<int64_t>()[k];
+                idx_t row = first + k;
+                if (key.is_null(row)) continue;
+                time_keys_[k] = type.id() == TypeId::kDate ? static_cast<int64_t>(key.data<int32_t>()[row]) * kMicrosPerDay
+                                                           : key.data<int64_t>()[row];
             }
             break;
         default:
@@ -179,7 +182,7 @@ idx_t WindowFrames::bound(FrameBound b, bool is_start, const Vector* offset, idx
 }
 
 int WindowFrames::compare_key(idx_t k, const Target& t) const {
-    idx_t row = begin_ + k;
+    idx_t row = begin_ + k - key_base_;
     switch (key_kind_) {
         case KeyKind::kExact: {
             int128_t x = exact_keys_[row];
@@ -216,7 +219,7 @@ idx_t WindowFrames::range_bound(bool preceding, bool is_start, const Vector& off
         case KeyKind::kExact: {
             int128_t off = read_exact(offset, row);
             if (off < 0) invalid_range_size();
-            int128_t current = exact_keys_[row];
+            int128_t current = exact_keys_[row - key_base_];
             int extra = scale_of(offset.type()) - key_scale_;
             if (extra <= 0) {
                 off = saturating_mul(off, pow10_i128(-extra));
@@ -234,7 +237,7 @@ idx_t WindowFrames::range_bound(bool preceding, bool is_start, const Vector& off
         case KeyKind::kFloat: {
             double off = offset.data<double>()[row];
             if (std::isnan(off) || off < 0) invalid_range_size();
-            double current = float_keys_[row];
+            double current = float_keys_[row - key_base_];
             // An infinite offset away from an infinite key (+inf - inf) would be NaN: PostgreSQL's in_range_float8
             // counts every number as within it (but not NaN), so the frame reaches the extreme number that way.
             if (std::isinf(off) && std::isinf(current) && (add ? current < 0 : current > 0)) {
@@ -247,7 +250,7 @@ idx_t WindowFrames::range_bound(bool preceding, bool is_start, const Vector& off
         case KeyKind::kTime: {
             Interval iv = offset.data<Interval>()[row];
             if (interval_compare(iv, Interval{}) < 0) invalid_range_size();
-            t.time = timestamp_add_interval(time_keys_[row], add ? iv : interval_negate(iv));
+            t.time = timestamp_add_interval(time_keys_[row - key_base_], add ? iv : interval_negate(iv));
             break;
         }
         case KeyKind::kNone: break;

@@ -10,15 +10,17 @@
 
 namespace basalt {
 
-// Role: owned by PhysicalWindow::finalize for one window; not shared between threads.
-// Every vector is in the window's sort order, indexed like the sorted row ids (n rows).
+// Role: owned by one worker evaluating a range of whole partitions of one window; not shared between threads.
+// Every vector is in the window's sort order, indexed like the sorted row ids.
 class WindowFrames {
 public:
-    // orders: the ORDER BY keys; start_offset / end_offset: the evaluated frame offsets (nullptr if none); n rows.
+    // orders: the ORDER BY keys; start_offset / end_offset: the evaluated frame offsets (nullptr if none);
+    // [first, last): the sorted positions whose partitions compute() will be asked for.
     WindowFrames(const WindowExpression& w, const std::vector<Vector>& orders, const Vector* start_offset,
-                 const Vector* end_offset, idx_t n);
+                 const Vector* end_offset, idx_t first, idx_t last);
 
-    // Fills the arrays below for the partition [begin, end) of the sorted rows; positions are relative to begin.
+    // Fills the arrays below for the partition [begin, end) (inside [first, last)) of the sorted rows; positions
+    // are relative to begin.
     // Frames are only computed when `frames` is true (ranking functions need peers alone).
     void compute(idx_t begin, idx_t end, bool frames);
 
@@ -40,8 +42,9 @@ private:
     idx_t begin_ = 0, size_ = 0;
     idx_t non_null_begin_ = 0, non_null_end_ = 0;  // RANGE with offsets: rows whose key is not NULL
 
-    // The first ORDER BY key, read once when a RANGE frame has an offset: exact numbers as int128 at the key's
-    // scale, floats as double, dates and timestamps as microseconds.
+    // The first ORDER BY key of positions [first, last), read once when a RANGE frame has an offset: exact numbers
+    // as int128 at the key's scale, floats as double, dates and timestamps as microseconds; index position - first.
+    idx_t key_base_ = 0;
     KeyKind key_kind_ = KeyKind::kNone;
     int key_scale_ = 0;
     std::vector<int128_t> exact_keys_;
