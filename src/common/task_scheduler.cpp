@@ -53,32 +53,34 @@ void TaskScheduler::run_slice(TaskGroup& group, std::shared_ptr<Task> task) {
     } catch (...) {
         error = std::current_exception();
     }
-    // A finished task's states go before the group hears of it: the group's owner may free what they point to
-    // as soon as nothing runs.
+    // Tasks' states (which point into the query's operators) are destroyed while this slice still counts as
+    // running: the group's owner frees the operators as soon as nothing runs.
     if (error || result == TaskResult::kFinished) task.reset();
     std::vector<std::shared_ptr<Task>> dropped;
-    std::unique_lock lock(mutex_);
-    group.running_--;
-    if (error && !group.error_) group.error_ = error;
-    if (group.error_) {
-        dropped.insert(dropped.end(), group.queue_.begin(), group.queue_.end());
-        dropped.insert(dropped.end(), group.parked_.begin(), group.parked_.end());
-        group.queue_.clear();
-        group.parked_.clear();
-        if (task) dropped.push_back(std::move(task));
-    } else if (result == TaskResult::kYield) {
-        group.queue_.push_back(std::move(task));
-        if (!group.in_ready_) {
-            group.in_ready_ = true;
-            ready_.push_back(&group);
+    {
+        std::lock_guard lock(mutex_);
+        if (error && !group.error_) group.error_ = error;
+        if (group.error_) {
+            dropped.insert(dropped.end(), group.queue_.begin(), group.queue_.end());
+            dropped.insert(dropped.end(), group.parked_.begin(), group.parked_.end());
+            group.queue_.clear();
+            group.parked_.clear();
+            if (task) dropped.push_back(std::move(task));
+        } else if (result == TaskResult::kYield) {
+            group.queue_.push_back(std::move(task));
+            if (!group.in_ready_) {
+                group.in_ready_ = true;
+                ready_.push_back(&group);
+            }
+            wake_.notify_one();
+        } else if (result == TaskResult::kBlocked) {
+            group.parked_.push_back(std::move(task));
         }
-        wake_.notify_one();
-    } else if (result == TaskResult::kBlocked) {
-        group.parked_.push_back(std::move(task));
     }
+    dropped.clear();  // without the lock: destructors may take locks of their own
+    std::lock_guard lock(mutex_);
+    group.running_--;
     group.changed_.notify_all();
-    lock.unlock();
-    dropped.clear();  // Task destructors run without the lock.
 }
 
 void TaskScheduler::worker_loop() {

@@ -47,8 +47,8 @@ private:
     std::unique_ptr<PhysicalResultCollector> collector_;
     std::unique_ptr<Pipeline> root_pipeline_;
     std::vector<Pipeline*> order_;  // dependencies first; the last feeds the collector
+    std::atomic<bool> stop_{false};  // before group_: tasks read it until the group's destructor waited for them
     TaskGroup group_;
-    std::atomic<bool> stop_{false};
     bool started_ = false;
     bool finished_ = false;
 };
