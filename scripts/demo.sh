@@ -20,7 +20,11 @@ if [ ! -e "$WAREHOUSE/basalt.lock" ]; then
         echo "COPY $t FROM '$ROOT/$DATA/$t.tbl' (FORMAT csv, DELIMITER '|');" >> "$LOAD"
     done
     echo "CHECKPOINT;" >> "$LOAD"
-    "$BUILD/basalt" --db "$WAREHOUSE" -f "$LOAD" > /dev/null
+    # Loaded aside and moved into place only when complete: a failed load leaves no half-made warehouse behind.
+    rm -rf "$WAREHOUSE.loading"
+    "$BUILD/basalt" --db "$WAREHOUSE.loading" -f "$LOAD" > /dev/null
+    rm -rf "$WAREHOUSE"
+    mv "$WAREHOUSE.loading" "$WAREHOUSE"
 fi
 cat <<MSG
 Basalt demo: the warehouse in $WAREHOUSE holds the TPC-H SF0.01 sample (8 tables, 86,805 rows). Try:
