@@ -199,7 +199,7 @@ void number(PhysicalOperator& op, int& next) {
 }  // namespace
 
 QueryExecutor::QueryExecutor(QueryContext& query, PhysicalOperator& root, bool streaming)
-    : query_(query), streaming_(streaming), group_(*query.scheduler) {
+    : query_(query), group_(*query.scheduler) {
     collector_ = std::make_unique<PhysicalResultCollector>(root.types(), streaming);
     collector_->id = static_cast<int>(query.stats.size());
     query.stats.push_back(std::make_unique<OperatorStats>());

@@ -43,7 +43,6 @@ private:
     void finish_pipeline(Pipeline& pipeline);
 
     QueryContext& query_;
-    bool streaming_;
     std::unique_ptr<PhysicalResultCollector> collector_;
     std::unique_ptr<Pipeline> root_pipeline_;
     std::vector<Pipeline*> order_;  // dependencies first; the last feeds the collector

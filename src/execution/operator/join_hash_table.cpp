@@ -35,12 +35,21 @@ namespace {
 inline uint64_t bloom_bit(uint64_t hash) { return uint64_t{1} << (32 + ((hash >> 40) & 31)); }
 }  // namespace
 
+namespace {
+uint64_t bucket_count(idx_t rows) { return std::bit_ceil(std::max<uint64_t>(16, rows * 2)); }
+}  // namespace
+
+size_t JoinHashTable::build_bytes() const {
+    size_t n = rows_->row_count();
+    return n * (sizeof(uint64_t) + sizeof(uint32_t) + 1 + sizeof(int64_t)) + bucket_count(n) * sizeof(uint64_t);
+}
+
 void JoinHashTable::build(QueryContext& query) {
     idx_t n = rows_->row_count();
     integer_key_ = key_count_ == 1 && is_integer_physical(rows_->types()[0].physical());
     if (integer_key_) integer_keys_.resize(n);
     if (n >= UINT32_MAX - 1) throw Error(sql_state::kProgramLimitExceeded, "hash join build side exceeds 4 billion rows");
-    uint64_t buckets = std::bit_ceil(std::max<uint64_t>(16, n * 2));
+    uint64_t buckets = bucket_count(n);
     mask_ = buckets - 1;
     buckets_.assign(buckets, 0);
     next_.assign(n, 0);

@@ -25,6 +25,8 @@ public:
 
     // Called once after all rows are in rows(); runs on the query's workers.
     void build(QueryContext& query);
+    // The memory build() adds to the rows: per row its hash, chain link, match flag and integer key copy; buckets.
+    size_t build_bytes() const;
 
     // Appends to `matches` every (probe row, build row) whose keys are equal (NULL keys never match).
     void probe(const std::vector<Vector*>& keys, idx_t count, std::vector<std::pair<sel_t, uint64_t>>& matches) const;

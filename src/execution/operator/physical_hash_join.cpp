@@ -1,7 +1,5 @@
 #include "execution/operator/physical_hash_join.hpp"
 
-#include <bit>
-
 #include "common/error.hpp"
 #include "execution/expression_executor.hpp"
 #include "execution/operator/join_hash_table.hpp"
@@ -123,10 +121,7 @@ void PhysicalHashJoin::combine(ExecContext&, GlobalSinkState& gstate, LocalSinkS
 
 void PhysicalHashJoin::finalize(ExecContext& ctx, GlobalSinkState& gstate) const {
     auto& g = static_cast<JoinGlobal&>(gstate);
-    // The table: per row its hash, chain link, match flag and (integer keys) a copy of the key; the buckets.
-    size_t rows = g.table->rows()->row_count();
-    size_t buckets = std::bit_ceil(std::max<size_t>(16, rows * 2));
-    g.memory->resize(g.table->rows()->bytes() + rows * (8 + 4 + 1 + 8) + buckets * 8);
+    g.memory->resize(g.table->rows()->bytes() + g.table->build_bytes());
     g.table->build(*ctx.query);
     if (ctx.query->profile) ctx.query->stats[id]->bytes = g.table->rows()->bytes();
 }
