@@ -122,6 +122,9 @@ public:
     void remove(const std::string& path) override {
         if (::unlink(path.c_str()) != 0 && errno != ENOENT) throw_io_error(errno, "remove", path);
     }
+    void remove_directory(const std::string& path) override {
+        if (::rmdir(path.c_str()) != 0 && errno != ENOENT) throw_io_error(errno, "remove directory", path);
+    }
     void create_directories(const std::string& path) override {
         std::error_code ec;
         std::filesystem::create_directories(path, ec);

@@ -50,6 +50,8 @@ public:
     virtual void rename(const std::string& from, const std::string& to) = 0;
     virtual void remove(const std::string& path) = 0;
     virtual void create_directories(const std::string& path) = 0;
+    // Removes an empty folder (a missing one is fine).
+    virtual void remove_directory(const std::string& path) = 0;
     virtual void sync_directory(const std::string& path) = 0;
     // An exclusive lock held by the kernel on the folder itself (flock), so deleting a file cannot release it.
     // Throws 55006 naming the holder's pid (written to <path>/basalt.lock) when another process holds it.

@@ -18,6 +18,7 @@
 #include "common/interrupt.hpp"
 #include "common/memory_manager.hpp"
 #include "common/task_scheduler.hpp"
+#include "common/temporary_directory.hpp"
 #include "storage/version.hpp"
 #include "types/value.hpp"
 #include "vector/data_chunk.hpp"
@@ -33,6 +34,7 @@ struct OperatorStats {
     std::atomic<uint64_t> rows{0};
     std::atomic<uint64_t> nanos{0};
     std::atomic<uint64_t> bytes{0};  // memory held by the operator's state at its peak
+    std::atomic<uint64_t> spilled{0};  // bytes written to temporary files
     // Table scans: row groups read and skipped by zone maps, and on-disk bytes of the scanned columns.
     std::atomic<bool> is_scan{false};
     std::atomic<uint64_t> row_groups_read{0}, row_groups_skipped{0}, bytes_read{0}, bytes_skipped{0};
@@ -53,6 +55,8 @@ struct QueryContext {
     const InterruptState* interrupt = nullptr;
     // The database's memory budget: operators reserve what their states hold (none: nothing is counted).
     MemoryManager* memory = nullptr;
+    // Where operators spill when a reservation does not fit (none: they fail with 53200 instead).
+    TemporaryDirectory* temporary = nullptr;
     // The statement's progress counters (table scans add the rows they will read and have read); none in
     // queries outside a session's statements.
     StatementProgress* progress = nullptr;

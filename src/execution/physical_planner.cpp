@@ -296,6 +296,7 @@ std::string explain_physical_plan(const PhysicalOperator& op, const QueryContext
             const OperatorStats& s = *stats->stats[node.id];
             out += fmt::format("  [rows={} time={:.3f}ms", s.rows.load(), static_cast<double>(s.nanos.load()) / 1e6);
             if (s.bytes.load() > 0) out += fmt::format(" memory={:.1f}KiB", static_cast<double>(s.bytes.load()) / 1024.0);
+            if (s.spilled.load() > 0) out += fmt::format(" spilled={:.1f}KiB", static_cast<double>(s.spilled.load()) / 1024.0);
             if (s.is_scan) {
                 out += fmt::format(" row_groups: {} read, {} skipped; bytes on disk: {:.1f}KiB read, {:.1f}KiB skipped",
                                    s.row_groups_read.load(), s.row_groups_skipped.load(),

@@ -83,6 +83,7 @@ std::unique_ptr<QueryContext> Connection::make_query_context() {
                                            : database_.scheduler().thread_count();
     query->interrupt = &interrupt_;
     query->memory = &database_.memory();
+    query->temporary = &database_.temporary_directory();
     query->progress = &progress_;
     return query;
 }

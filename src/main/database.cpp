@@ -44,6 +44,8 @@ Database::Database(int threads, const std::string& directory, std::shared_ptr<Fi
     cache_ = std::make_unique<BufferCache>(memory_);
     catalog_.list_snapshots = [this]() { return transactions_.commit_times(); };
     if (!directory_.empty()) read_only_ ? open_read_only() : open_directory();
+    // A read-only opening writes nothing into the directory: it spills to a folder of its own.
+    temporary_ = std::make_unique<TemporaryDirectory>(fs_, directory_.empty() || read_only_ ? "" : directory_ + "/tmp");
 }
 
 size_t Database::default_memory_limit() {

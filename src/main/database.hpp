@@ -14,6 +14,7 @@
 #include "common/fair_shared_mutex.hpp"
 #include "common/file_system.hpp"
 #include "common/task_scheduler.hpp"
+#include "common/temporary_directory.hpp"
 #include "main/query_result.hpp"
 #include "parser/ast.hpp"
 #include "storage/binary_io.hpp"
@@ -70,6 +71,8 @@ public:
     BufferCache& buffer_cache() { return *cache_; }
     // The memory budget queries and the buffer cache share (setting memory_limit).
     MemoryManager& memory() { return memory_; }
+    // Where queries spill what does not fit in memory_limit.
+    TemporaryDirectory& temporary_directory() { return *temporary_; }
     // memory_limit when none is set: 80 % of physical memory, as DuckDB.
     static size_t default_memory_limit();
 
@@ -125,6 +128,7 @@ private:
     std::atomic<bool> synchronous_{true};
     std::atomic<Compression> compression_{Compression::kZstd};
     MemoryManager memory_{default_memory_limit()};
+    std::unique_ptr<TemporaryDirectory> temporary_;
     std::unique_ptr<BufferCache> cache_;
     std::atomic<uint64_t> checkpoint_seq_{0};  // the manifest in force (0: none yet); the log is wal-<seq>.log
     uint64_t next_file_ = 1;       // number of the next column file (data/<n>.bcol)

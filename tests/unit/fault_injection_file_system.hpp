@@ -107,6 +107,7 @@ public:
         name_changes_.push_back({NameChange::kRemove, path, "", std::move(content)});
     }
     void create_directories(const std::string& path) override { base_->create_directories(path); }
+    void remove_directory(const std::string& path) override { base_->remove_directory(path); }
     void sync_directory(const std::string& path) override {
         write_point(path);
         std::lock_guard guard(mutex_);

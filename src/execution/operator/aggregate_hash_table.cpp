@@ -227,4 +227,66 @@ size_t AggregateHashTable::bytes() const {
     return groups_->bytes() + blocks_.size() * layout_.size * kVectorSize + slots_.size() * sizeof(Slot) + group_hashes_.size() * 8;
 }
 
+bool AggregateHashTable::spillable() const {
+    for (const auto* a : layout_.aggregates) {
+        if (a->destroy) return false;  // the state owns memory elsewhere: its bytes are not the whole state
+    }
+    return true;
+}
+
+std::vector<LogicalType> AggregateHashTable::spill_types() const {
+    std::vector<LogicalType> types = groups_->types();
+    types.push_back(LogicalType::varchar());
+    return types;
+}
+
+void AggregateHashTable::spill(SpillPartitions& out) const {
+    DataChunk rows;
+    rows.initialize(spill_types());
+    idx_t keys = groups_->types().size();
+    idx_t base = 0;
+    for (idx_t c = 0; c < groups_->chunk_count(); c++) {
+        const DataChunk& chunk = groups_->chunk(c);
+        for (idx_t k = 0; k < keys; k++) rows.column(k).reference(chunk.column(k));
+        Vector& states = rows.column(keys);
+        states.reset();
+        for (idx_t i = 0; i < chunk.size(); i++) {
+            // Copied: the spill buffers rows, and the table goes before they are written.
+            states.data<std::string_view>()[i] =
+                states.add_string(std::string_view(reinterpret_cast<const char*>(state(base + i)), layout_.size));
+        }
+        rows.set_size(chunk.size());
+        out.append(rows, group_hashes_.data() + base);
+        base += chunk.size();
+    }
+}
+
+void AggregateHashTable::combine_spilled(const DataChunk& rows) {
+    idx_t n = rows.size();
+    if (n == 0) return;
+    idx_t keys = groups_->types().size();
+    DataChunk key_chunk;
+    key_chunk.initialize(groups_->types(), 1);
+    for (idx_t k = 0; k < keys; k++) key_chunk.column(k).reference(rows.column(k));
+    key_chunk.set_size(n);
+    uint8_t* targets[kVectorSize];
+    find_or_create(key_chunk, targets);
+    // The bytes come back unaligned inside the string heap: copied to an aligned block before combining.
+    std::vector<uint8_t> sources(layout_.size * n);
+    const Vector& states = rows.column(keys);
+    for (idx_t i = 0; i < n; i++) {
+        std::string_view bytes = states.data<std::string_view>()[states.is_constant() ? 0 : i];
+        std::memcpy(sources.data() + i * layout_.size, bytes.data(), std::min<size_t>(bytes.size(), layout_.size));
+    }
+    for (size_t a = 0; a < layout_.aggregates.size(); a++) {
+        uint8_t* src[kVectorSize];
+        uint8_t* dst[kVectorSize];
+        for (idx_t i = 0; i < n; i++) {
+            src[i] = sources.data() + i * layout_.size + layout_.offsets[a];
+            dst[i] = targets[i] + layout_.offsets[a];
+        }
+        layout_.aggregates[a]->combine(src, dst, n, *layout_.aggregates[a]);
+    }
+}
+
 }  // namespace basalt

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "execution/column_data_collection.hpp"
+#include "execution/spill_partitions.hpp"
 #include "planner/expression.hpp"
 
 namespace basalt {
@@ -26,6 +27,7 @@ public:
     AggregateHashTable& operator=(const AggregateHashTable&) = delete;
 
     idx_t group_count() const { return groups_->row_count(); }
+    const AggregateLayout& layout() const { return layout_; }
     const std::shared_ptr<ColumnDataCollection>& groups() const { return groups_; }
     // For each row of keys, the state block of its group (created, with initialized states, when new).
     // new_groups (optional) receives whether each row created its group.
@@ -37,6 +39,14 @@ public:
     // `partition`); several threads may merge different partitions of one table at once.
     void merge_partition(AggregateHashTable& other, uint64_t partition, int bits);
     size_t bytes() const;
+
+    // Spilling (only when every aggregate's state is plain bytes: no destroy callback). spill() appends every
+    // group to out as its keys and its states' bytes (one VARCHAR column), partitioned by the group's hash like
+    // merge_partition(); the table is then to be dropped. combine_spilled() folds such rows back in.
+    bool spillable() const;
+    std::vector<LogicalType> spill_types() const;
+    void spill(SpillPartitions& out) const;
+    void combine_spilled(const DataChunk& rows);
 
 private:
     void grow();

@@ -27,6 +27,8 @@ struct SetTables {
 // Above this many groups, finalize() merges the workers' tables partition by partition in parallel.
 constexpr idx_t kParallelMergeGroups = 50000;
 constexpr int kPartitionBits = 4;
+// Spilled groups are split finer, so that one partition's groups fit where all of them did not.
+constexpr int kSpillBits = 5;
 
 struct AggregateGlobal : GlobalSinkState {
     std::mutex mutex;
@@ -35,6 +37,12 @@ struct AggregateGlobal : GlobalSinkState {
     std::unique_ptr<MemoryReservation> memory;  // the merged results
     // After finalize(): per grouping set, its groups in one table or in hash partitions.
     std::vector<std::vector<std::unique_ptr<AggregateHashTable>>> results;
+    // Spilling: set by the first worker whose tables outgrew the budget. Per worker (as in locals), per grouping
+    // set, the groups it wrote to disk; after finalize() every group is there, and the source aggregates one
+    // (set, partition) at a time.
+    std::atomic<bool> spilled{false};
+    std::vector<std::vector<std::unique_ptr<SpillPartitions>>> spills;
+    bool spill_mode = false;
 };
 
 // What a worker's tables hold: groups, states, DISTINCT "seen" tables, rows kept for ordered aggregates.
@@ -50,6 +58,7 @@ size_t tables_bytes(const std::vector<SetTables>& sets) {
 
 struct AggregateLocal : LocalSinkState {
     std::unique_ptr<MemoryReservation> memory;
+    std::vector<std::unique_ptr<SpillPartitions>> spills;  // per grouping set, once this worker spilled
     idx_t chunks = 0;
     std::vector<SetTables> sets;
     std::unique_ptr<ExpressionListExecutor> group_executor;
@@ -111,6 +120,19 @@ SetTables make_set_tables(const std::vector<LogicalType>& group_types, const std
     return t;
 }
 
+// Writes every group of the tables to the spill files (made on first use) and empties the tables.
+void spill_tables(QueryContext& query, std::vector<SetTables>& sets, std::vector<std::unique_ptr<SpillPartitions>>& spills) {
+    spills.resize(sets.size());
+    for (size_t s = 0; s < sets.size(); s++) {
+        auto& table = sets[s].table;
+        if (table->group_count() == 0) continue;
+        if (!spills[s]) spills[s] = std::make_unique<SpillPartitions>(*query.temporary, "group-by", table->spill_types(), kSpillBits);
+        query.check_interrupt();
+        table->spill(*spills[s]);
+        table = std::make_unique<AggregateHashTable>(table->groups()->types(), table->layout());
+    }
+}
+
 }  // namespace
 
 PhysicalHashAggregate::PhysicalHashAggregate(std::vector<LogicalType> types, std::vector<ExprPtr> groups,
@@ -130,6 +152,8 @@ PhysicalHashAggregate::PhysicalHashAggregate(std::vector<LogicalType> types, std
     std::vector<const BoundAggregate*> aggs;
     for (const auto& a : aggregates_) aggs.push_back(&a.function);
     layout_ = std::make_unique<Layout>(aggs);
+    spillable_ = parallel_sink();
+    for (const auto* a : aggs) spillable_ = spillable_ && !a->destroy;  // the state's bytes are all of it
 }
 
 PhysicalHashAggregate::~PhysicalHashAggregate() {
@@ -184,7 +208,7 @@ std::unique_ptr<LocalSinkState> PhysicalHashAggregate::make_local_sink_state(Exe
     return l;
 }
 
-SinkResult PhysicalHashAggregate::consume(ExecContext&, GlobalSinkState&, LocalSinkState& lstate, const DataChunk& in) const {
+SinkResult PhysicalHashAggregate::consume(ExecContext& ctx, GlobalSinkState& gstate, LocalSinkState& lstate, const DataChunk& in) const {
     auto& l = static_cast<AggregateLocal&>(lstate);
     idx_t count = in.size();
     l.group_executor->execute(in, l.group_chunk);
@@ -284,17 +308,31 @@ SinkResult PhysicalHashAggregate::consume(ExecContext&, GlobalSinkState&, LocalS
             agg.function.update(args, agg_states, n, agg.function);
         }
     }
-    if (++l.chunks % 8 == 0) l.memory->resize(tables_bytes(l.sets));
+    if (++l.chunks % 8 == 0) reserve_or_spill(ctx, gstate, lstate);
     return SinkResult::kNeedMoreInput;
 }
 
-void PhysicalHashAggregate::combine(ExecContext&, GlobalSinkState& gstate, LocalSinkState& lstate) const {
+void PhysicalHashAggregate::reserve_or_spill(ExecContext& ctx, GlobalSinkState& gstate, LocalSinkState& lstate) const {
+    auto& l = static_cast<AggregateLocal&>(lstate);
+    size_t bytes = tables_bytes(l.sets);
+    if (l.memory->try_resize(bytes)) return;
+    if (!spillable_ || !ctx.query->temporary) l.memory->resize(bytes);  // 53200
+    // Out of budget: this worker's groups go to disk and it starts over with empty tables.
+    spill_tables(*ctx.query, l.sets, l.spills);
+    static_cast<AggregateGlobal&>(gstate).spilled.store(true);
+    // Empty tables are small; when even that is taken, the workers holding the rest spill at their next check,
+    // so this one goes on rather than failing.
+    (void)l.memory->try_resize(tables_bytes(l.sets));
+}
+
+void PhysicalHashAggregate::combine(ExecContext& ctx, GlobalSinkState& gstate, LocalSinkState& lstate) const {
     auto& g = static_cast<AggregateGlobal&>(gstate);
     auto& l = static_cast<AggregateLocal&>(lstate);
-    l.memory->resize(tables_bytes(l.sets));
+    reserve_or_spill(ctx, gstate, lstate);
     std::lock_guard lock(g.mutex);
     g.locals.push_back(std::move(l.sets));
     g.local_memory.push_back(std::move(l.memory));
+    g.spills.push_back(std::move(l.spills));
 }
 
 void PhysicalHashAggregate::finalize(ExecContext& ctx, GlobalSinkState& gstate) const {
@@ -305,6 +343,38 @@ void PhysicalHashAggregate::finalize(ExecContext& ctx, GlobalSinkState& gstate) 
         for (const auto& e : groups_) group_types.push_back(e->type);
         g.locals.emplace_back();
         for (const auto& set : grouping_sets_) g.locals[0].push_back(make_set_tables(group_types, set, aggregates_, *layout_));
+        g.spills.emplace_back();
+    }
+    // Merging needs room for the merged tables while the workers' still exist (at most as big together): when
+    // that does not fit, the groups go to disk instead.
+    size_t merge_estimate = 0;
+    if (g.locals.size() > 1) {
+        for (const auto& local : g.locals) merge_estimate += tables_bytes(local);
+    }
+    if (!g.spilled.load() && !g.memory->try_resize(merge_estimate)) {
+        if (!spillable_ || !query.temporary) g.memory->resize(merge_estimate);  // 53200
+        g.spilled.store(true);
+    }
+    if (g.spilled.load()) {
+        g.memory->resize(0);
+        // Some groups are on disk: the rest join them there, and the source aggregates partition by partition,
+        // so no more than one partition's groups per worker are in memory at once.
+        int tasks = static_cast<int>(g.locals.size());
+        query.scheduler->parallel_for(tasks, [&](int w) {
+            spill_tables(query, g.locals[w], g.spills[w]);
+            for (auto& spill : g.spills[w]) {
+                if (spill) spill->flush();
+            }
+        });
+        g.locals.clear();
+        g.local_memory.clear();
+        g.spill_mode = true;
+        if (query.profile) {
+            for (auto& worker : g.spills) {
+                for (auto& spill : worker) query.stats[id]->spilled += spill ? spill->bytes_written() : 0;
+            }
+        }
+        return;
     }
     // Ordered aggregates (one worker only, see the header): sort each one's kept rows by its ORDER BY and feed
     // them in that order.
@@ -340,12 +410,6 @@ void PhysicalHashAggregate::finalize(ExecContext& ctx, GlobalSinkState& gstate) 
         }
     }
     g.results.resize(grouping_sets_.size());
-    // Merged tables are at most as big as the workers' together (every group distinct): reserve that while both exist.
-    if (g.locals.size() > 1) {
-        size_t estimate = 0;
-        for (const auto& local : g.locals) estimate += tables_bytes(local);
-        g.memory->resize(estimate);
-    }
     for (size_t s = 0; s < grouping_sets_.size(); s++) {
         auto& result = g.results[s];
         idx_t total = 0;
@@ -383,7 +447,9 @@ void PhysicalHashAggregate::finalize(ExecContext& ctx, GlobalSinkState& gstate) 
     }
     g.locals.clear();
     g.local_memory.clear();
-    g.memory->resize(bytes);
+    // The merged tables can come out a little larger than the estimate (slot arrays round up to powers of two);
+    // they exist already, so failing now would free nothing: the reservation stays at the estimate then.
+    (void)g.memory->try_resize(bytes);
     if (query.profile) query.stats[id]->bytes = bytes;
 }
 
@@ -395,6 +461,15 @@ struct AggregateSource : GlobalSourceState {
     size_t part = 0;
     idx_t group = 0;
     idx_t claims = 0;
+    size_t next_spilled = 0;  // spill mode: the next (set, partition) to aggregate
+};
+
+// Spill mode: the (set, partition) a worker aggregated from disk, and where its output stands.
+struct AggregateSpillSource : LocalSourceState {
+    std::unique_ptr<AggregateHashTable> table;
+    size_t set = 0;
+    idx_t emitted = 0;
+    std::unique_ptr<MemoryReservation> memory;
 };
 }  // namespace
 
@@ -402,13 +477,19 @@ std::unique_ptr<GlobalSourceState> PhysicalHashAggregate::make_global_source_sta
     return std::make_unique<AggregateSource>();
 }
 
-std::unique_ptr<LocalSourceState> PhysicalHashAggregate::make_local_source_state(ExecContext&, GlobalSourceState&) const {
-    return std::make_unique<LocalSourceState>();
+std::unique_ptr<LocalSourceState> PhysicalHashAggregate::make_local_source_state(ExecContext& ctx, GlobalSourceState&) const {
+    auto l = std::make_unique<AggregateSpillSource>();
+    l->memory = std::make_unique<MemoryReservation>(ctx.query->memory, "a GROUP BY's hash table");
+    return l;
 }
 
-void PhysicalHashAggregate::produce(ExecContext&, GlobalSourceState& gsource, LocalSourceState& lsource, DataChunk& out) const {
+void PhysicalHashAggregate::produce(ExecContext& ctx, GlobalSourceState& gsource, LocalSourceState& lsource, DataChunk& out) const {
     auto& src = static_cast<AggregateSource&>(gsource);
     auto& g = static_cast<AggregateGlobal&>(*sink_state);
+    if (g.spill_mode) {
+        produce_spilled(ctx, gsource, lsource, out);
+        return;
+    }
     size_t set_index;
     AggregateHashTable* claimed;
     idx_t begin, n;
@@ -435,8 +516,61 @@ void PhysicalHashAggregate::produce(ExecContext&, GlobalSourceState& gsource, Lo
         src.group += n;
         lsource.batch_index = src.claims++;
     }
+    emit_groups(set_index, *claimed, begin, n, out);
+}
+
+void PhysicalHashAggregate::produce_spilled(ExecContext& ctx, GlobalSourceState& gsource, LocalSourceState& lsource,
+                                            DataChunk& out) const {
+    auto& src = static_cast<AggregateSource&>(gsource);
+    auto& l = static_cast<AggregateSpillSource&>(lsource);
+    auto& g = static_cast<AggregateGlobal&>(*sink_state);
+    QueryContext& query = *ctx.query;
+    const size_t partitions = size_t{1} << kSpillBits;
+    while (!l.table || l.emitted >= l.table->group_count()) {
+        l.table.reset();
+        l.memory->resize(0);
+        size_t item;
+        {
+            std::lock_guard lock(src.mutex);
+            item = src.next_spilled++;
+        }
+        if (item >= grouping_sets_.size() * partitions) {
+            out.set_size(0);
+            return;
+        }
+        l.set = item / partitions;
+        idx_t partition = item % partitions;
+        std::vector<LogicalType> key_types;
+        for (idx_t k : grouping_sets_[l.set]) key_types.push_back(groups_[k]->type);
+        l.table = std::make_unique<AggregateHashTable>(key_types, layout_->states);
+        l.emitted = 0;
+        DataChunk rows;
+        idx_t blocks = 0;
+        for (auto& worker : g.spills) {
+            if (l.set >= worker.size() || !worker[l.set]) continue;
+            SpillPartitions& spill = *worker[l.set];
+            for (idx_t b = 0; b < spill.block_count(partition); b++) {
+                query.check_interrupt();
+                if (rows.column_count() == 0) rows.initialize(spill.types());
+                spill.read(partition, b, rows);
+                l.table->combine_spilled(rows);
+                // One partition has to fit; when even that does not, the statement fails with 53200.
+                if (++blocks % 8 == 0) l.memory->resize(l.table->bytes());
+            }
+        }
+        l.memory->resize(l.table->bytes());
+    }
+    idx_t n = std::min<idx_t>(kVectorSize, l.table->group_count() - l.emitted);
+    {
+        std::lock_guard lock(src.mutex);
+        lsource.batch_index = src.claims++;
+    }
+    emit_groups(l.set, *l.table, l.emitted, n, out);
+    l.emitted += n;
+}
+
+void PhysicalHashAggregate::emit_groups(size_t set_index, AggregateHashTable& table, idx_t begin, idx_t n, DataChunk& out) const {
     const auto& set = grouping_sets_[set_index];
-    AggregateHashTable& table = *claimed;
     std::vector<uint64_t> rows(n);
     for (idx_t i = 0; i < n; i++) rows[i] = begin + i;
     std::shared_ptr<const void> owner = table.groups();

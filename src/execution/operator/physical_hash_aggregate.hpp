@@ -13,6 +13,8 @@
 
 namespace basalt {
 
+class AggregateHashTable;
+
 class PhysicalHashAggregate final : public PhysicalOperator, public Sink, public Source {
 public:
     PhysicalHashAggregate(std::vector<LogicalType> types, std::vector<ExprPtr> groups,
@@ -44,6 +46,13 @@ private:
     std::vector<std::vector<idx_t>> grouping_sets_;  // never empty here: the planner adds the single full set
     std::vector<std::vector<idx_t>> grouping_functions_;
     std::unique_ptr<Layout> layout_;
+    bool spillable_ = false;  // tables may go to disk when the memory budget is reached
+
+    // Grows the worker's reservation to what its tables hold, or spills them when that does not fit.
+    void reserve_or_spill(ExecContext&, GlobalSinkState&, LocalSinkState&) const;
+    void produce_spilled(ExecContext&, GlobalSourceState&, LocalSourceState&, DataChunk& out) const;
+    // Fills out with groups [begin, begin + n) of a table of grouping set `set_index`.
+    void emit_groups(size_t set_index, AggregateHashTable& table, idx_t begin, idx_t n, DataChunk& out) const;
 };
 
 }  // namespace basalt
