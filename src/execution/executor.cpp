@@ -15,6 +15,9 @@ struct Pipeline {
     idx_t sink_child = 0;
     std::vector<std::unique_ptr<Pipeline>> dependencies;
     std::unique_ptr<GlobalSourceState> global_source;  // while the pipeline runs
+    // Workers still reading the source: the last one to finish runs the operators' flush() (rows that exist
+    // only once every worker's input has gone through, such as a FULL join's unmatched build rows).
+    std::atomic<int> scanning{0};
 };
 
 namespace {
@@ -105,7 +108,11 @@ private:
             source_->produce(ctx_, *pipeline_.global_source, *local_source_, chunk_);
             record(*pipeline_.source, chunk_.size(), t);
             if (chunk_.size() == 0) {
-                phase_ = Phase::kFlush;
+                for (size_t i = 0; i < pipeline_.operators.size(); i++) {
+                    pipeline_.operators[i]->as_operator()->end_of_input(ctx_, *states_[i]);
+                }
+                // Only the last worker flushes; the others are done.
+                phase_ = pipeline_.scanning.fetch_sub(1, std::memory_order_acq_rel) == 1 ? Phase::kFlush : Phase::kCombine;
                 break;
             }
             ctx_.batch_index = local_source_->batch_index;
@@ -127,7 +134,9 @@ private:
             }
             DataChunk& out = outputs_[flush_index_];
             out.reset();
+            Timer t;
             OperatorResult r = op->flush(ctx_, *states_[flush_index_], out);
+            record(*pipeline_.operators[flush_index_], out.size(), t);
             if (ctx_.batch_index != kFlushBatch) {
                 ctx_.batch_index = kFlushBatch;
                 sink_->next_batch(ctx_, *pipeline_.sink->sink_state, *local_sink_);
@@ -138,6 +147,8 @@ private:
                 blocked_ = false;
                 return TaskResult::kBlocked;
             }
+            // A spilled join's flush is long: it takes turns like a scan.
+            if (phase_ == Phase::kFlush && std::chrono::steady_clock::now() - slice.start > kSliceDuration) return TaskResult::kYield;
         }
         Timer t;
         sink_->combine(ctx_, *pipeline_.sink->sink_state, *local_sink_);
@@ -227,8 +238,8 @@ void QueryExecutor::start_pipeline(Pipeline& pipeline) {
     }
     pipeline.global_source = source->make_global_source_state(ctx);
     bool parallel = source->parallel_source() && sink->parallel_sink();
-    for (auto* op : pipeline.operators) parallel = parallel && !op->as_operator()->needs_flush();
     int workers = parallel ? std::max(1, query_.threads) : 1;
+    pipeline.scanning.store(workers);
     for (int i = 0; i < workers; i++) group_.submit(std::make_shared<PipelineTask>(query_, pipeline, stop_));
 }
 

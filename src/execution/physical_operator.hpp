@@ -112,8 +112,11 @@ struct Operator {
     virtual ~Operator() = default;
     virtual std::unique_ptr<OperatorState> make_operator_state(ExecContext&) const = 0;
     virtual OperatorResult execute(ExecContext&, OperatorState&, const DataChunk& in, DataChunk& out) const = 0;
-    // Operators that emit rows after their input ends (a FULL join's unmatched build rows) say so; the executor
-    // then runs the pipeline on one worker and calls flush() until it returns something but kHaveMoreOutput.
+    // This worker's input has ended (it will not call execute() again): write out what it buffered.
+    virtual void end_of_input(ExecContext&, OperatorState&) const {}
+    // Operators that emit rows after every worker's input ended (a FULL join's unmatched build rows, a spilled
+    // join's partitions) say so; the last worker of the pipeline to finish then calls flush() until it returns
+    // something but kHaveMoreOutput. Asked when the pipeline's input has ended.
     virtual bool needs_flush() const { return false; }
     virtual OperatorResult flush(ExecContext&, OperatorState&, DataChunk&) const { return OperatorResult::kFinished; }
 };

@@ -31,7 +31,13 @@ void SpillPartitions::append(const DataChunk& chunk, const uint64_t* hashes) {
 void SpillPartitions::append(idx_t partition, const DataChunk& chunk, const sel_t* sel, idx_t n) {
     buffers_[partition].append(chunk, sel, n);
     rows_[partition] += n;
-    if (buffers_[partition].row_count() >= kVectorSize) write_buffer(partition);
+    buffered_ += n;
+    if (buffers_[partition].row_count() >= kVectorSize) {
+        buffered_ -= buffers_[partition].row_count();
+        write_buffer(partition);
+    }
+    // Many partitions each holding a little add up: past a bound every buffer is written (smaller blocks).
+    if (buffered_ > kMaxBufferedRows) flush();
 }
 
 void SpillPartitions::write_buffer(idx_t partition) {
@@ -51,6 +57,7 @@ void SpillPartitions::write_buffer(idx_t partition) {
 
 void SpillPartitions::flush() {
     for (idx_t p = 0; p < buffers_.size(); p++) write_buffer(p);
+    buffered_ = 0;
 }
 
 void SpillPartitions::read(idx_t partition, idx_t block, DataChunk& out) const {

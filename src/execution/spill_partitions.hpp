@@ -1,6 +1,6 @@
 // Rows an operator moved out of memory, split into hash partitions, in one temporary file per writer (a worker
-// or an operator's state). Rows are buffered per partition and written as blocks of at most kVectorSize rows,
-// so reading a partition back takes one chunk of memory at a time.
+// or an operator's state). Rows are buffered per partition (at most kMaxBufferedRows in all) and written as
+// blocks of at most kVectorSize rows, so reading a partition back takes one chunk of memory at a time.
 //   (1) The partition of a row is the top `bits` bits of its 64-bit hash: the same rule for every writer of an
 //       operator, so partition p of all writers together holds every row whose key hashes to p.
 //   (2) One thread appends; after flush() any number of threads may read blocks at once.
@@ -54,6 +54,8 @@ private:
     };
     std::vector<std::vector<Block>> blocks_;
     std::vector<uint64_t> rows_;
+    idx_t buffered_ = 0;  // rows in buffers_, all partitions together
+    static constexpr idx_t kMaxBufferedRows = 8 * kVectorSize;
 };
 
 }  // namespace basalt

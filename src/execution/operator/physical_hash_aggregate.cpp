@@ -28,7 +28,7 @@ struct SetTables {
 constexpr idx_t kParallelMergeGroups = 50000;
 constexpr int kPartitionBits = 4;
 // Spilled groups are split finer, so that one partition's groups fit where all of them did not.
-constexpr int kSpillBits = 5;
+constexpr int kSpillBits = 6;
 
 struct AggregateGlobal : GlobalSinkState {
     std::mutex mutex;

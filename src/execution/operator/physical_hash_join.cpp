@@ -4,16 +4,29 @@
 #include "execution/expression_executor.hpp"
 #include "execution/operator/join_hash_table.hpp"
 #include "execution/row_gather.hpp"
+#include "execution/spill_partitions.hpp"
 #include "vector/vector_operations.hpp"
 
 namespace basalt {
 
 namespace {
 
+// Grace hash join: when the build side outgrows the budget, build rows go to temporary files by hash partition
+// of their keys, the probe pipeline writes its rows the same way, and the last probe worker joins the
+// partitions one at a time (flush()), each with a hash table of its build rows only.
+constexpr int kSpillBits = 6;
+
 struct JoinGlobal : GlobalSinkState {
     std::mutex mutex;
     std::unique_ptr<JoinHashTable> table;
     std::unique_ptr<MemoryReservation> memory;
+    std::atomic<bool> spilling{false};   // set by the first worker that could not reserve
+    bool spilled = false;                // after finalize(): every build row is in build_spills
+    std::vector<std::unique_ptr<SpillPartitions>> build_spills;
+    std::vector<std::shared_ptr<SpillPartitions>> probe_spills;  // one per probe worker, registered under mutex
+    // Facts about the whole build side that NOT IN and mark joins need, whichever partition a probe row is in.
+    std::atomic<bool> build_has_null_key{false};
+    std::atomic<uint64_t> build_rows{0};
 };
 
 struct JoinLocal : LocalSinkState {
@@ -23,7 +36,33 @@ struct JoinLocal : LocalSinkState {
     ColumnDataCollection rows;
     std::unique_ptr<MemoryReservation> memory;
     idx_t chunks = 0;
+    std::unique_ptr<SpillPartitions> spill;
 };
+
+// The hash every partition rule uses: the join table's own hash of the key columns (the first key_count).
+void hash_keys(const DataChunk& chunk, idx_t key_count, uint64_t* hashes) {
+    for (idx_t k = 0; k < key_count; k++) vector_hash(chunk.column(k), chunk.size(), hashes, k > 0);
+}
+
+// Moves stored build rows (keys, then build columns) to spill partitions, noting the whole side's facts.
+void spill_build_rows(QueryContext& query, JoinGlobal& g, ColumnDataCollection& rows, idx_t key_count,
+                      std::unique_ptr<SpillPartitions>& spill) {
+    if (!spill) spill = std::make_unique<SpillPartitions>(*query.temporary, "hash-join-build", rows.types(), kSpillBits);
+    uint64_t hashes[kVectorSize];
+    for (idx_t c = 0; c < rows.chunk_count(); c++) {
+        const DataChunk& chunk = rows.chunk(c);
+        if ((c & 63) == 0) query.check_interrupt();
+        for (idx_t i = 0; i < chunk.size(); i++) {
+            for (idx_t k = 0; k < key_count; k++) {
+                if (chunk.column(k).is_null(i)) g.build_has_null_key.store(true, std::memory_order_relaxed);
+            }
+        }
+        hash_keys(chunk, key_count, hashes);
+        spill->append(chunk, hashes);
+    }
+    g.build_rows.fetch_add(rows.row_count(), std::memory_order_relaxed);
+    rows.clear();
+}
 
 // Reservations follow the rows every few chunks, not every chunk (the budget is shared by all workers).
 constexpr idx_t kReserveEvery = 8;
@@ -49,6 +88,17 @@ struct ProbeState : OperatorState {
     std::vector<sel_t> probe_rows;
     // FULL join flush
     uint64_t flush_row = 0;
+    // Spilled join: this worker's probe rows on disk, and (last worker) the partition being joined.
+    std::shared_ptr<SpillPartitions> spill;
+    uint64_t hashes[kVectorSize];
+    idx_t partition = 0;
+    std::unique_ptr<JoinHashTable> partition_table;
+    std::unique_ptr<MemoryReservation> partition_memory;
+    size_t probe_writer = 0;
+    idx_t probe_block = 0;
+    DataChunk probe_chunk;
+    bool probing = false;       // probe_chunk is being joined
+    bool emitting_unmatched = false;
 };
 
 }  // namespace
@@ -95,7 +145,7 @@ std::unique_ptr<LocalSinkState> PhysicalHashJoin::make_local_sink_state(ExecCont
     return l;
 }
 
-SinkResult PhysicalHashJoin::consume(ExecContext&, GlobalSinkState&, LocalSinkState& lstate, const DataChunk& in) const {
+SinkResult PhysicalHashJoin::consume(ExecContext& ctx, GlobalSinkState& gstate, LocalSinkState& lstate, const DataChunk& in) const {
     auto& l = static_cast<JoinLocal&>(lstate);
     l.keys->execute(in, l.key_chunk);
     // Stored row = keys, then every build column.
@@ -105,13 +155,36 @@ SinkResult PhysicalHashJoin::consume(ExecContext&, GlobalSinkState&, LocalSinkSt
     for (idx_t c = 0; c < in.column_count(); c++) combined.column(l.key_chunk.column_count() + c).reference(in.column(c));
     combined.set_size(in.size());
     l.rows.append(combined);
-    if (++l.chunks % kReserveEvery == 0) l.memory->resize(l.rows.bytes());
+    auto& g = static_cast<JoinGlobal&>(gstate);
+    if (l.spill || g.spilling.load(std::memory_order_relaxed)) {
+        spill_build_rows(*ctx.query, g, l.rows, build_keys_.size(), l.spill);
+        return SinkResult::kNeedMoreInput;
+    }
+    if (++l.chunks % kReserveEvery == 0 && !l.memory->try_resize(l.rows.bytes())) {
+        if (!can_spill(ctx)) l.memory->resize(l.rows.bytes());  // 53200
+        g.spilling.store(true);
+        spill_build_rows(*ctx.query, g, l.rows, build_keys_.size(), l.spill);
+        l.memory->resize(0);
+    }
     return SinkResult::kNeedMoreInput;
 }
 
-void PhysicalHashJoin::combine(ExecContext&, GlobalSinkState& gstate, LocalSinkState& lstate) const {
+bool PhysicalHashJoin::can_spill(ExecContext& ctx) const {
+    // Without keys every probe row meets every build row: there is nothing to partition by.
+    return ctx.query->temporary && !build_keys_.empty();
+}
+
+void PhysicalHashJoin::combine(ExecContext& ctx, GlobalSinkState& gstate, LocalSinkState& lstate) const {
     auto& g = static_cast<JoinGlobal&>(gstate);
     auto& l = static_cast<JoinLocal&>(lstate);
+    if (l.spill || g.spilling.load()) {
+        spill_build_rows(*ctx.query, g, l.rows, build_keys_.size(), l.spill);
+        l.spill->flush();
+        l.memory->resize(0);
+        std::lock_guard lock(g.mutex);
+        g.build_spills.push_back(std::move(l.spill));
+        return;
+    }
     std::lock_guard lock(g.mutex);
     size_t moving = l.rows.bytes();
     g.table->rows()->merge(std::move(l.rows));
@@ -121,7 +194,23 @@ void PhysicalHashJoin::combine(ExecContext&, GlobalSinkState& gstate, LocalSinkS
 
 void PhysicalHashJoin::finalize(ExecContext& ctx, GlobalSinkState& gstate) const {
     auto& g = static_cast<JoinGlobal&>(gstate);
-    g.memory->resize(g.table->rows()->bytes() + g.table->build_bytes());
+    if (!g.spilling.load() && !g.memory->try_resize(g.table->rows()->bytes() + g.table->build_bytes())) {
+        if (!can_spill(ctx)) g.memory->resize(g.table->rows()->bytes() + g.table->build_bytes());  // 53200
+        g.spilling.store(true);
+    }
+    if (g.spilling.load()) {
+        // Rows of workers that combined before the budget ran out join the others on disk.
+        std::unique_ptr<SpillPartitions> rest;
+        spill_build_rows(*ctx.query, g, *g.table->rows(), build_keys_.size(), rest);
+        rest->flush();
+        g.build_spills.push_back(std::move(rest));
+        g.memory->resize(0);
+        g.spilled = true;
+        if (ctx.query->profile) {
+            for (auto& spill : g.build_spills) ctx.query->stats[id]->spilled += spill->bytes_written();
+        }
+        return;
+    }
     g.table->build(*ctx.query);
     if (ctx.query->profile) ctx.query->stats[id]->bytes = g.table->rows()->bytes();
 }
@@ -143,10 +232,37 @@ std::unique_ptr<OperatorState> PhysicalHashJoin::make_operator_state(ExecContext
     return s;
 }
 
-OperatorResult PhysicalHashJoin::execute(ExecContext&, OperatorState& state, const DataChunk& in, DataChunk& out) const {
+OperatorResult PhysicalHashJoin::execute(ExecContext& ctx, OperatorState& state, const DataChunk& in, DataChunk& out) const {
     auto& s = static_cast<ProbeState&>(state);
     auto& g = static_cast<JoinGlobal&>(*sink_state);
-    JoinHashTable& table = *g.table;
+    if (!g.spilled) return probe_chunk(state, *g.table, {g.table->size() == 0, g.table->has_null_key()}, in, out);
+    // Spilled: the probe row waits on disk for its partition (flush()).
+    if (!s.spill) {
+        s.spill = std::make_shared<SpillPartitions>(*ctx.query->temporary, "hash-join-probe", children[0]->types(), kSpillBits);
+        std::lock_guard lock(g.mutex);
+        g.probe_spills.push_back(s.spill);
+    }
+    s.keys->execute(in, s.key_chunk);
+    s.key_chunk.set_size(in.size());
+    hash_keys(s.key_chunk, s.key_chunk.column_count(), s.hashes);
+    s.spill->append(in, s.hashes);
+    out.set_size(0);
+    return OperatorResult::kNeedMoreInput;
+}
+
+void PhysicalHashJoin::end_of_input(ExecContext&, OperatorState& state) const {
+    auto& s = static_cast<ProbeState&>(state);
+    if (s.spill) s.spill->flush();
+}
+
+bool PhysicalHashJoin::needs_flush() const {
+    if (join_type_ == JoinType::kFull) return true;
+    return sink_state && static_cast<const JoinGlobal&>(*sink_state).spilled;
+}
+
+OperatorResult PhysicalHashJoin::probe_chunk(OperatorState& state, JoinHashTable& table, BuildFacts facts, const DataChunk& in,
+                                             DataChunk& out) const {
+    auto& s = static_cast<ProbeState&>(state);
     const auto& build_rows = table.rows();
     const idx_t probe_columns = children[0]->types().size();
     const idx_t build_columns = children[1]->types().size();
@@ -276,7 +392,7 @@ OperatorResult PhysicalHashJoin::execute(ExecContext&, OperatorState& state, con
         case JoinType::kSemi:
         case JoinType::kAnti: {
             bool anti = join_type_ == JoinType::kAnti;
-            bool build_empty = table.size() == 0;
+            bool build_empty = facts.empty;
             for (idx_t i = 0; i < in.size(); i++) {
                 bool matched = s.probe_matched[i];
                 if (!anti) {
@@ -286,7 +402,7 @@ OperatorResult PhysicalHashJoin::execute(ExecContext&, OperatorState& state, con
                 if (matched) continue;
                 if (null_aware_ && !build_empty) {
                     // NOT IN: a NULL on either side makes the result unknown, so the row is dropped.
-                    if (table.has_null_key()) continue;
+                    if (facts.has_null_key) continue;
                     bool null_key = false;
                     for (idx_t k = 0; k < s.key_chunk.column_count(); k++) null_key = null_key || s.key_chunk.column(k).is_null(i);
                     if (null_key) continue;
@@ -304,7 +420,7 @@ OperatorResult PhysicalHashJoin::execute(ExecContext&, OperatorState& state, con
             for (idx_t c = 0; c < probe_columns; c++) out.column(c).reference(in.column(c));
             Vector& mark = out.column(probe_columns);
             mark.reset();
-            bool build_empty = table.size() == 0;
+            bool build_empty = facts.empty;
             for (idx_t i = 0; i < in.size(); i++) {
                 if (mark_predicate_) {
                     // x op ANY / ALL (subquery)
@@ -331,7 +447,7 @@ OperatorResult PhysicalHashJoin::execute(ExecContext&, OperatorState& state, con
                 }
                 bool null_key = false;
                 for (idx_t k = 0; k < s.key_chunk.column_count(); k++) null_key = null_key || s.key_chunk.column(k).is_null(i);
-                if (null_aware_ && !build_empty && (table.has_null_key() || null_key) && key_count > 0) {
+                if (null_aware_ && !build_empty && (facts.has_null_key || null_key) && key_count > 0) {
                     mark.set_null(i);
                 } else {
                     mark.data<bool>()[i] = false;
@@ -345,10 +461,14 @@ OperatorResult PhysicalHashJoin::execute(ExecContext&, OperatorState& state, con
     throw Error(sql_state::kInternalError, "unexpected join type in hash join");
 }
 
-OperatorResult PhysicalHashJoin::flush(ExecContext&, OperatorState& state, DataChunk& out) const {
-    auto& s = static_cast<ProbeState&>(state);
+OperatorResult PhysicalHashJoin::flush(ExecContext& ctx, OperatorState& state, DataChunk& out) const {
     auto& g = static_cast<JoinGlobal&>(*sink_state);
-    JoinHashTable& table = *g.table;
+    if (!g.spilled) return emit_unmatched(state, *g.table, out);
+    return flush_spilled(ctx, state, out);
+}
+
+OperatorResult PhysicalHashJoin::emit_unmatched(OperatorState& state, JoinHashTable& table, DataChunk& out) const {
+    auto& s = static_cast<ProbeState&>(state);
     const idx_t probe_columns = children[0]->types().size();
     const idx_t build_columns = children[1]->types().size();
     std::vector<uint64_t> rows;
@@ -367,6 +487,72 @@ OperatorResult PhysicalHashJoin::flush(ExecContext&, OperatorState& state, DataC
     }
     out.set_size(rows.size());
     return s.flush_row < table.size() ? OperatorResult::kHaveMoreOutput : OperatorResult::kFinished;
+}
+
+OperatorResult PhysicalHashJoin::flush_spilled(ExecContext& ctx, OperatorState& state, DataChunk& out) const {
+    auto& s = static_cast<ProbeState&>(state);
+    auto& g = static_cast<JoinGlobal&>(*sink_state);
+    QueryContext& query = *ctx.query;
+    const BuildFacts facts{g.build_rows.load() == 0, g.build_has_null_key.load()};
+    const idx_t partitions = idx_t{1} << kSpillBits;
+    out.set_size(0);
+    while (true) {
+        if (!s.partition_table) {
+            if (s.partition >= partitions) return OperatorResult::kFinished;
+            // This partition's build rows: one hash table, which has to fit (53200 otherwise).
+            std::vector<LogicalType> key_types;
+            for (const auto& k : build_keys_) key_types.push_back(k->type);
+            s.partition_table = std::make_unique<JoinHashTable>(key_types, children[1]->types());
+            if (!s.partition_memory) s.partition_memory = std::make_unique<MemoryReservation>(query.memory, "a hash join's build side");
+            DataChunk rows;
+            rows.initialize(s.partition_table->rows()->types());
+            for (auto& spill : g.build_spills) {
+                for (idx_t b = 0; b < spill->block_count(s.partition); b++) {
+                    query.check_interrupt();
+                    spill->read(s.partition, b, rows);
+                    s.partition_table->rows()->append(rows);
+                    if ((b & 7) == 7) s.partition_memory->resize(s.partition_table->rows()->bytes());
+                }
+            }
+            s.partition_memory->resize(s.partition_table->rows()->bytes() + s.partition_table->build_bytes());
+            s.partition_table->build(query);
+            s.probe_writer = 0;
+            s.probe_block = 0;
+            s.probing = false;
+            s.emitting_unmatched = false;
+            s.flush_row = 0;
+            s.have_input = false;
+        }
+        if (s.probing) {
+            OperatorResult r = probe_chunk(state, *s.partition_table, facts, s.probe_chunk, out);
+            if (r != OperatorResult::kHaveMoreOutput) s.probing = false;
+            if (out.size() > 0) return OperatorResult::kHaveMoreOutput;
+            continue;
+        }
+        if (!s.emitting_unmatched) {
+            // The next block of this partition's probe rows, from any worker's file.
+            while (s.probe_writer < g.probe_spills.size() && s.probe_block >= g.probe_spills[s.probe_writer]->block_count(s.partition)) {
+                s.probe_writer++;
+                s.probe_block = 0;
+            }
+            if (s.probe_writer < g.probe_spills.size()) {
+                query.check_interrupt();
+                if (s.probe_chunk.column_count() == 0) s.probe_chunk.initialize(children[0]->types());
+                g.probe_spills[s.probe_writer]->read(s.partition, s.probe_block++, s.probe_chunk);
+                s.probing = true;
+                continue;
+            }
+            s.emitting_unmatched = true;
+        }
+        if (join_type_ == JoinType::kFull && s.flush_row < s.partition_table->size()) {
+            emit_unmatched(state, *s.partition_table, out);
+            if (out.size() > 0) return OperatorResult::kHaveMoreOutput;
+            continue;
+        }
+        s.partition_table.reset();
+        s.partition_memory->resize(0);
+        s.partition++;
+    }
 }
 
 }  // namespace basalt

@@ -3,7 +3,8 @@
 // (EXISTS/IN as a boolean column) and single (scalar subquery) joins, with an optional residual predicate
 // over the joined row. Without join keys it pairs every probe row with every build row (cross products and
 // non-equi joins). RIGHT joins are planned as LEFT joins with the inputs swapped.
-//   (1) FULL joins emit unmatched build rows in flush(), so their probe pipeline runs on one worker.
+//   (1) FULL joins emit unmatched build rows in flush(), which the last probe worker runs.
+//   (2) A build side beyond the memory budget spills (grace hash join, see JoinGlobal); keyless joins cannot.
 #pragma once
 
 #include "execution/physical_operator.hpp"
@@ -11,6 +12,8 @@
 #include "planner/logical_operator.hpp"
 
 namespace basalt {
+
+class JoinHashTable;
 
 class PhysicalHashJoin final : public PhysicalOperator, public Operator, public Sink {
 public:
@@ -33,9 +36,23 @@ public:
     OperatorResult execute(ExecContext&, OperatorState&, const DataChunk& in, DataChunk& out) const override;
     // Emits the build rows no probe row matched (FULL joins); returns kHaveMoreOutput while there are more.
     OperatorResult flush(ExecContext&, OperatorState&, DataChunk& out) const override;
-    bool needs_flush() const override { return join_type_ == JoinType::kFull; }
+    // FULL joins, and joins whose build side spilled (their rows are joined partition by partition at the end).
+    bool needs_flush() const override;
+    void end_of_input(ExecContext&, OperatorState&) const override;
 
 private:
+    // What the whole build side says, wherever a probe row's partition is: no rows at all, a NULL key.
+    struct BuildFacts {
+        bool empty;
+        bool has_null_key;
+    };
+    bool can_spill(ExecContext&) const;
+    // Joins one probe chunk against table (execute()'s contract: call again with the same input while it
+    // returns kHaveMoreOutput).
+    OperatorResult probe_chunk(OperatorState&, JoinHashTable& table, BuildFacts facts, const DataChunk& in, DataChunk& out) const;
+    OperatorResult emit_unmatched(OperatorState&, JoinHashTable& table, DataChunk& out) const;
+    OperatorResult flush_spilled(ExecContext&, OperatorState&, DataChunk& out) const;
+
     JoinType join_type_;
     std::vector<ExprPtr> probe_keys_;
     std::vector<ExprPtr> build_keys_;

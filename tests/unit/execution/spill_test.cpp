@@ -39,6 +39,12 @@ TEST(Spill, AGroupByBeyondTheLimitSpillsAndLeavesNoFiles) {
         EXPECT_EQ(db.temporary_directory().files_open(), 0);
         EXPECT_EQ(db.temporary_directory().bytes_used(), 0u);
         EXPECT_TRUE(std::filesystem::is_empty(dir + "/tmp"));
+        // A join whose build side does not fit: the same.
+        const char* join = "SELECT count(*), sum(a.v) FROM t a JOIN t b ON a.v = b.v + 1";
+        EXPECT_NE(explain(c, join).find("spilled="), std::string::npos);
+        EXPECT_EQ(test::text(c, join), "1199999|719999400000\n");
+        EXPECT_EQ(db.temporary_directory().files_open(), 0);
+        EXPECT_TRUE(std::filesystem::is_empty(dir + "/tmp"));
         // Without the limit nothing spills, and the answer is the same.
         c.query("SET memory_limit = '4GB'");
         EXPECT_EQ(explain(c, kGroupBy).find("spilled="), std::string::npos);
