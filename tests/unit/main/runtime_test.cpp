@@ -241,6 +241,8 @@ TEST(Memory, TheThirdRunOfAScanReadsNoColumnFile) {
     EXPECT_GT(second, first) << "blocks that left probation were read again";
     EXPECT_GT(db.buffer_cache().main_used(), 0u);
     EXPECT_EQ(run(), second) << "the third run was served from the cache";
+    EXPECT_EQ(test::text(c, "SELECT bytes_read, promotions FROM basalt_buffer_cache()"),
+              std::to_string(second) + "|" + std::to_string(db.buffer_cache().stats().promotions) + "\n");
     std::filesystem::remove_all(dir);
 }
 
