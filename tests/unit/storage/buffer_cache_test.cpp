@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "storage/column_encoding.hpp"
 
 using namespace basalt;
@@ -133,6 +135,35 @@ TEST(BufferCacheTest, ForgetFileDropsItsBlocksFromEveryList) {
     EXPECT_FALSE(f.cached(1, 2)) << "a forgotten block is loaded again";
     EXPECT_EQ(f.cache_.stats().promotions, promotions) << "its ghost key was forgotten too: it enters probation";
     EXPECT_TRUE(f.cached(2, 0));
+}
+
+TEST(BufferCacheTest, ConcurrentReadersAndShrinksKeepTheAccounts) {
+    CacheFixture f;
+    constexpr int kReaders = 4, kReads = 20000;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kReaders; t++) {
+        threads.emplace_back([&f, t] {
+            for (int i = 0; i < kReads; i++) {
+                // Overlapping blocks (some read by several threads at once, some twice), every vector in turn.
+                auto block = static_cast<uint32_t>((i / kBlockVectors * 7 + t * 13) % 120);
+                f.cache_.get({1, 0, block}, static_cast<idx_t>(i) % kBlockVectors,
+                             [] { return std::make_pair(CacheFixture::make_block(), size_t{1}); });
+            }
+        });
+    }
+    threads.emplace_back([&f] {
+        for (int i = 0; i < 2000; i++) f.cache_.shrink_to(i % 2 ? 0 : 20 * CacheFixture::block_size());
+    });
+    for (auto& t : threads) t.join();
+    BufferCacheStats stats = f.cache_.stats();
+    EXPECT_EQ(stats.hits + stats.misses, uint64_t{kReaders} * kReads);
+    EXPECT_EQ(stats.bytes_read, stats.misses);
+    EXPECT_EQ(f.cache_.used(), f.cache_.probation_used() + f.cache_.main_used());
+    EXPECT_LE(f.cache_.used(), CacheFixture::kBudgetBlocks * CacheFixture::block_size());
+    f.cache_.shrink_to(0);
+    EXPECT_EQ(f.cache_.used(), 0u) << "the byte counts match the blocks held";
+    EXPECT_EQ(f.cache_.probation_used(), 0u);
+    EXPECT_EQ(f.cache_.main_used(), 0u);
 }
 
 }  // namespace
