@@ -94,8 +94,8 @@ void BufferCache::promote_locked(Entry& entry) {
 
 void BufferCache::evict_locked(size_t keep) {
     size_t probation_limit = probation_capacity(keep);
-    while (!probation_.empty() && (probation_used_ > probation_limit ||
-                                   (probation_used_ + main_used_ > keep && main_.empty()))) {
+    while (!probation_.empty() &&
+           (probation_used_ > probation_limit || (probation_used_ + main_used_ > keep && main_.empty()))) {
         auto it = entries_.find(probation_.front());
         probation_used_ -= it->second.bytes;
         remember_ghost_locked(it->first, it->second.bytes, keep);

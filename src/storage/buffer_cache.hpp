@@ -86,7 +86,9 @@ public:
 
 private:
     struct KeyHash {
-        size_t operator()(const BlockKey& k) const { return std::hash<uint64_t>()(k.file * 1000003 + k.column * 4099 + k.block); }
+        size_t operator()(const BlockKey& k) const {
+            return std::hash<uint64_t>()(k.file * 1000003 + k.column * 4099 + k.block);
+        }
     };
     enum class Area { kProbation, kMain };
     struct Entry {
@@ -94,7 +96,7 @@ private:
         size_t bytes = 0;
         Area area = Area::kProbation;
         std::list<BlockKey>::iterator position;  // in probation_ or main_, as area says
-        uint64_t vectors_read = 0;                 // probation only: a bit per vector handed out (3)
+        uint64_t vectors_read = 0;               // probation only: a bit per vector handed out (3)
     };
     struct Ghost {
         std::list<BlockKey>::iterator position;

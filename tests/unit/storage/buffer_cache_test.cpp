@@ -88,7 +88,8 @@ TEST(BufferCacheTest, ABlockReadAgainIsPromotedAndOutlivesSingleUsePasses) {
 TEST(BufferCacheTest, AGhostKeyAdmitsItsBlockToMainOnTheNextMiss) {
     CacheFixture f;
     f.pass(1, 0, 40);  // blocks 0..23 left probation, their keys are ghosts
-    ASSERT_FALSE(f.cached(1, 0)) << "loaded again";  // the miss finds the ghost: admitted to main
+    // The miss finds the key in the ghost list: the block is loaded again and admitted to main.
+    ASSERT_FALSE(f.cached(1, 0));
     EXPECT_EQ(f.cache_.stats().promotions, 1u);
     EXPECT_EQ(f.cache_.main_used(), CacheFixture::block_size());
     f.pass(2, 0, 500);
