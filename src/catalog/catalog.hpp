@@ -146,6 +146,8 @@ public:
     // The database's snapshots (commit id, commit time in microseconds) for basalt_snapshots(); set by the
     // Database that owns the catalog.
     std::function<std::vector<std::pair<uint64_t, int64_t>>()> list_snapshots;
+    // The buffer cache's counters and sizes, as (name, value), for basalt_buffer_cache(); set by the Database.
+    std::function<std::vector<std::pair<std::string, int64_t>>()> list_cache_statistics;
 
 private:
     // A table or a view (both null: the name was dropped).

@@ -101,6 +101,10 @@ std::vector<std::pair<uint64_t, int64_t>> SessionCatalog::snapshots() const {
     return shared_.list_snapshots ? shared_.list_snapshots() : std::vector<std::pair<uint64_t, int64_t>>{};
 }
 
+std::vector<std::pair<std::string, int64_t>> SessionCatalog::cache_statistics() const {
+    return shared_.list_cache_statistics ? shared_.list_cache_statistics() : std::vector<std::pair<std::string, int64_t>>{};
+}
+
 void SessionCatalog::prune(txn_t oldest) {
     shared_.prune(oldest);
     temporary_.prune(oldest);

@@ -58,6 +58,7 @@ public:
     std::vector<std::shared_ptr<TableEntry>> temporary_tables() { return temporary_.all_tables(view()); }
     std::vector<std::shared_ptr<ViewEntry>> all_views();
     std::vector<std::pair<uint64_t, int64_t>> snapshots() const;
+    std::vector<std::pair<std::string, int64_t>> cache_statistics() const;
 
     // How many lookups have found a temporary relation so far (invariant 2: compare before and after binding).
     uint64_t temporary_lookups() const { return temporary_lookups_; }

@@ -43,6 +43,14 @@ Database::Database(int threads, const std::string& directory, std::shared_ptr<Fi
     scheduler_ = std::make_unique<TaskScheduler>(threads);
     cache_ = std::make_unique<BufferCache>(memory_);
     catalog_.list_snapshots = [this]() { return transactions_.commit_times(); };
+    catalog_.list_cache_statistics = [this]() {
+        BufferCacheStats s = cache_->stats();
+        auto n = [](uint64_t v) { return static_cast<int64_t>(v); };
+        return std::vector<std::pair<std::string, int64_t>>{
+            {"hits", n(s.hits)}, {"misses", n(s.misses)}, {"bytes_read", n(s.bytes_read)}, {"promotions", n(s.promotions)},
+            {"probation_bytes", n(cache_->probation_used())}, {"main_bytes", n(cache_->main_used())},
+            {"ghost_keys", n(cache_->ghost_count())}};
+    };
     if (!directory_.empty()) read_only_ ? open_read_only() : open_directory();
     // A read-only opening writes nothing into the directory: it spills to a folder of its own.
     temporary_ = std::make_unique<TemporaryDirectory>(fs_, directory_.empty() || read_only_ ? "" : directory_ + "/tmp");

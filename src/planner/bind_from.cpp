@@ -248,7 +248,7 @@ LogicalPtr Binder::bind_subquery_ref(const TableRef& ref) {
 
 namespace {
 
-// Catalog listings as constant rows: basalt_tables(), basalt_columns('t'), basalt_functions().
+// Catalog listings as constant rows: basalt_tables(), basalt_columns('t'), basalt_functions(), basalt_buffer_cache().
 bool catalog_listing(SessionCatalog& catalog, const TableRef& ref, const std::vector<Value>& args, std::vector<std::string>& names,
                      std::vector<LogicalType>& types, std::vector<std::vector<Value>>& rows) {
     auto text = LogicalType::varchar();
@@ -308,6 +308,18 @@ bool catalog_listing(SessionCatalog& catalog, const TableRef& ref, const std::ve
         for (auto [id, micros] : catalog.snapshots()) {
             rows.push_back({Value::bigint(static_cast<int64_t>(id)), Value::timestamptz(micros)});
         }
+        return true;
+    }
+    if (ref.name == "basalt_buffer_cache") {
+        // One row: the cache's counters since the database opened (hits, misses, file bytes read, promotions to
+        // the main area) and what it holds now (storage/buffer_cache.hpp).
+        std::vector<Value> row;
+        for (auto& [name, value] : catalog.cache_statistics()) {
+            names.push_back(name);
+            types.push_back(LogicalType::bigint());
+            row.push_back(Value::bigint(value));
+        }
+        rows.push_back(std::move(row));
         return true;
     }
     if (ref.name == "basalt_functions") {

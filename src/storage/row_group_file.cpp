@@ -205,7 +205,8 @@ const Vector& RowGroupFile::vector(idx_t column, idx_t vector_index, std::shared
     if (column >= columns_.size()) corrupt(path_, "a column the manifest names is not in the file");
     idx_t block = vector_index / kBlockVectors;
     BlockKey key{number_, static_cast<uint32_t>(column), static_cast<uint32_t>(block)};
-    hold = cache_->get(key, [&]() {
+    static_assert(kBlockVectors <= 64, "the buffer cache tells passes apart by a 64-bit mask of a block's vectors");
+    hold = cache_->get(key, vector_index % kBlockVectors, [&]() {
         size_t bytes = 0;
         DecodedBlock decoded = read_block(column, block, bytes);
         return std::make_pair(std::move(decoded), bytes);

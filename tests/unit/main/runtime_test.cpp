@@ -220,5 +220,36 @@ TEST(Memory, TheBufferCacheYieldsToQueries) {
     std::filesystem::remove_all(dir);
 }
 
+// The cache is scan resistant (storage/buffer_cache.hpp): a table larger than probation stays out of the cache
+// after one scan; the second scan admits it, and the third reads no column file.
+TEST(Memory, TheThirdRunOfAScanReadsNoColumnFile) {
+    std::string dir = test::temp_dir("cache-repeat");
+    {
+        Database db(2, dir);
+        Connection c(db);
+        c.query("CREATE TABLE t AS SELECT i, 'row ' || i AS s FROM range(500000) r(i)");
+        c.query("CHECKPOINT");
+    }
+    Database db(2, dir);
+    Connection c(db);
+    c.query("SET memory_limit = '40MB'");  // probation: 10 MB, t decodes to 17 MB
+    const std::string query = "SELECT count(*), max(s), sum(i) FROM t";
+    auto run = [&] {
+        EXPECT_EQ(test::text(c, query), "500000|row 99999|124999750000\n");
+        return db.buffer_cache().stats().bytes_read;
+    };
+    uint64_t first = run();
+    EXPECT_GT(db.buffer_cache().ghost_count(), 0u) << "t is larger than probation";
+    EXPECT_LE(db.buffer_cache().used(), BufferCache::probation_capacity(db.memory().limit()));
+    EXPECT_EQ(db.buffer_cache().main_used(), 0u) << "one scan promotes nothing";
+    uint64_t second = run();
+    EXPECT_GT(second, first) << "blocks that left probation were read again";
+    EXPECT_GT(db.buffer_cache().main_used(), 0u);
+    EXPECT_EQ(run(), second) << "the third run was served from the cache";
+    EXPECT_EQ(test::text(c, "SELECT bytes_read, promotions FROM basalt_buffer_cache()"),
+              std::to_string(second) + "|" + std::to_string(db.buffer_cache().stats().promotions) + "\n");
+    std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace basalt
