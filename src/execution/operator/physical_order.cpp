@@ -5,6 +5,7 @@
 
 #include "execution/column_data_collection.hpp"
 #include "execution/expression_executor.hpp"
+#include "execution/operator/sorted_run_merge.hpp"
 #include "execution/row_gather.hpp"
 #include "vector/vector_operations.hpp"
 
@@ -17,6 +18,11 @@ struct OrderGlobal : GlobalSinkState {
     std::shared_ptr<ColumnDataCollection> rows;
     std::vector<uint64_t> order;
     std::unique_ptr<MemoryReservation> memory;
+    // External sort: once rows outgrow the budget, workers write them as sorted runs to temporary files, and
+    // the source merges the runs.
+    std::atomic<bool> spilled{false};
+    std::vector<std::unique_ptr<SpillPartitions>> runs;
+    std::unique_ptr<SortedRunMerger> merger;
 };
 
 struct OrderLocal : LocalSinkState {
@@ -27,6 +33,7 @@ struct OrderLocal : LocalSinkState {
     DataChunk key_chunk;
     DataChunk combined;
     ColumnDataCollection rows;
+    std::vector<std::unique_ptr<SpillPartitions>> runs;
 };
 
 struct OrderSource : GlobalSourceState {
@@ -100,9 +107,31 @@ void keep_first(ColumnDataCollection& rows, const std::vector<SortKey>& keys, id
     rows = std::move(kept);
 }
 
+// Sorts rows and writes them to a new temporary file as one sorted run; rows is emptied.
+void write_run(QueryContext& query, ColumnDataCollection& rows, const std::vector<SortKey>& keys,
+               std::vector<std::unique_ptr<SpillPartitions>>& runs) {
+    if (rows.row_count() == 0) return;
+    std::vector<uint64_t> ids(rows.row_count());
+    std::iota(ids.begin(), ids.end(), 0);
+    sort_rows(rows, keys, ids, -1, &query);
+    auto run = std::make_unique<SpillPartitions>(*query.temporary, "order-by", rows.types(), 0);
+    DataChunk chunk;
+    chunk.initialize(rows.types());
+    for (idx_t begin = 0; begin < ids.size(); begin += kVectorSize) {
+        if ((begin & (64 * kVectorSize - 1)) == 0) query.check_interrupt();
+        idx_t n = std::min<idx_t>(kVectorSize, ids.size() - begin);
+        for (idx_t c = 0; c < rows.types().size(); c++) gather_rows(rows, c, ids.data() + begin, n, chunk.column(c), nullptr);
+        chunk.set_size(n);
+        run->append(0, chunk, nullptr, n);
+    }
+    run->flush();
+    runs.push_back(std::move(run));
+    rows.clear();
+}
+
 }  // namespace
 
-SinkResult PhysicalOrder::consume(ExecContext&, GlobalSinkState&, LocalSinkState& lstate, const DataChunk& in) const {
+SinkResult PhysicalOrder::consume(ExecContext& ctx, GlobalSinkState& gstate, LocalSinkState& lstate, const DataChunk& in) const {
     auto& l = static_cast<OrderLocal&>(lstate);
     l.keys->execute(in, l.key_chunk);
     idx_t width = in.column_count();
@@ -115,13 +144,28 @@ SinkResult PhysicalOrder::consume(ExecContext&, GlobalSinkState&, LocalSinkState
         idx_t keep = static_cast<idx_t>(limit_ + offset_);
         if (l.rows.row_count() >= std::max<idx_t>(2 * keep, 16 * kVectorSize)) keep_first(l.rows, order_keys(orders_, types().size()), keep);
     }
-    if (++l.chunks % 8 == 0) l.memory->resize(l.rows.bytes());
+    auto& g = static_cast<OrderGlobal&>(gstate);
+    if (++l.chunks % 8 == 0 && !l.memory->try_resize(l.rows.bytes())) {
+        if (!can_spill(ctx)) l.memory->resize(l.rows.bytes());  // 53200
+        write_run(*ctx.query, l.rows, order_keys(orders_, types().size()), l.runs);
+        g.spilled.store(true);
+        (void)l.memory->try_resize(0);
+    }
     return SinkResult::kNeedMoreInput;
 }
 
-void PhysicalOrder::combine(ExecContext&, GlobalSinkState& gstate, LocalSinkState& lstate) const {
+bool PhysicalOrder::can_spill(ExecContext& ctx) const { return ctx.query->temporary != nullptr; }
+
+void PhysicalOrder::combine(ExecContext& ctx, GlobalSinkState& gstate, LocalSinkState& lstate) const {
     auto& g = static_cast<OrderGlobal&>(gstate);
     auto& l = static_cast<OrderLocal&>(lstate);
+    if (g.spilled.load() || !l.runs.empty()) {
+        write_run(*ctx.query, l.rows, order_keys(orders_, types().size()), l.runs);
+        (void)l.memory->try_resize(0);
+        std::lock_guard lock(g.mutex);
+        for (auto& run : l.runs) g.runs.push_back(std::move(run));
+        return;
+    }
     std::lock_guard lock(g.mutex);
     size_t moving = l.rows.bytes();
     g.rows->merge(std::move(l.rows));
@@ -134,7 +178,21 @@ void PhysicalOrder::finalize(ExecContext& ctx, GlobalSinkState& gstate) const {
     std::vector<SortKey> keys = order_keys(orders_, types().size());
     // The sort's records and merge buffer (a few words per row each) while it runs, then the order.
     size_t rows = g.rows->bytes();
-    g.memory->resize(rows + g.rows->row_count() * 2 * 5 * sizeof(uint64_t));
+    size_t needed = rows + g.rows->row_count() * 2 * 5 * sizeof(uint64_t);
+    if (!g.spilled.load() && !g.memory->try_resize(needed)) {
+        if (!can_spill(ctx)) g.memory->resize(needed);  // 53200
+        g.spilled.store(true);
+    }
+    if (g.spilled.load()) {
+        // The rows of workers that finished before the budget ran out become one more run; the source merges.
+        write_run(*ctx.query, *g.rows, keys, g.runs);
+        g.memory->resize(0);
+        if (ctx.query->profile) {
+            for (auto& run : g.runs) ctx.query->stats[id]->spilled += run->bytes_written();
+        }
+        g.merger = std::make_unique<SortedRunMerger>(std::move(g.runs), keys);
+        return;
+    }
     g.order.resize(g.rows->row_count());
     std::iota(g.order.begin(), g.order.end(), 0);
     int64_t keep = limit_ >= 0 ? limit_ + offset_ : -1;
@@ -145,7 +203,9 @@ void PhysicalOrder::finalize(ExecContext& ctx, GlobalSinkState& gstate) const {
 
 std::unique_ptr<GlobalSourceState> PhysicalOrder::make_global_source_state(ExecContext&) const {
     auto s = std::make_unique<OrderSource>();
-    s->position = limit_ >= 0 ? static_cast<idx_t>(offset_) : 0;
+    // In memory the order is an array that OFFSET indexes into; merged runs count from their first row.
+    bool merged = sink_state && static_cast<OrderGlobal&>(*sink_state).merger;
+    s->position = limit_ >= 0 && !merged ? static_cast<idx_t>(offset_) : 0;
     return s;
 }
 
@@ -153,9 +213,39 @@ std::unique_ptr<LocalSourceState> PhysicalOrder::make_local_source_state(ExecCon
     return std::make_unique<LocalSourceState>();
 }
 
-void PhysicalOrder::produce(ExecContext&, GlobalSourceState& gsource, LocalSourceState& lsource, DataChunk& out) const {
+void PhysicalOrder::produce(ExecContext& ctx, GlobalSourceState& gsource, LocalSourceState& lsource, DataChunk& out) const {
     auto& src = static_cast<OrderSource&>(gsource);
     auto& g = static_cast<OrderGlobal&>(*sink_state);
+    if (g.merger) {
+        // src.position counts rows merged; top-N skips its OFFSET and stops at its LIMIT.
+        idx_t first = limit_ >= 0 ? static_cast<idx_t>(offset_) : 0;
+        idx_t end = limit_ >= 0 ? static_cast<idx_t>(offset_ + limit_) : ~idx_t{0};
+        while (true) {
+            if (src.position >= end) {
+                out.set_size(0);
+                return;
+            }
+            g.merger->next(*ctx.query, out);
+            idx_t n = out.size();
+            if (n == 0) return;
+            idx_t begin = src.position;
+            src.position += n;
+            lsource.batch_index = begin;
+            idx_t keep_from = begin < first ? std::min(n, first - begin) : 0;
+            idx_t keep_to = std::min<idx_t>(n, end - begin);
+            if (keep_from >= keep_to) continue;
+            if (keep_from > 0 || keep_to < n) {
+                std::vector<sel_t> sel(keep_to - keep_from);
+                for (idx_t i = 0; i < sel.size(); i++) sel[i] = static_cast<sel_t>(keep_from + i);
+                DataChunk slice;
+                slice.initialize(out.types());
+                chunk_gather(out, sel.data(), sel.size(), slice);
+                out.reference(slice);
+                out.set_size(sel.size());
+            }
+            return;
+        }
+    }
     if (src.position >= g.order.size()) {
         out.set_size(0);
         return;

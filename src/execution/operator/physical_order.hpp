@@ -1,6 +1,8 @@
 // ORDER BY (and ORDER BY ... LIMIT as top-N): workers collect rows and their sort keys locally; finalize()
 // sorts them (row_sort.hpp: normalized keys, runs sorted and merged by the query's workers); the operator then
-// emits rows in order on one worker.
+// emits rows in order on one worker. Beyond the memory budget it sorts externally: a worker that cannot reserve
+// more writes its rows as a sorted run to a temporary file, and the source merges the runs
+// (sorted_run_merge.hpp).
 #pragma once
 
 #include "execution/operator/row_sort.hpp"
@@ -29,6 +31,7 @@ public:
     bool parallel_source() const override { return false; }
 
 private:
+    bool can_spill(ExecContext&) const;
     std::vector<BoundOrder> orders_;
     int64_t limit_;
     int64_t offset_;
