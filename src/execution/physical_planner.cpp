@@ -54,6 +54,7 @@ ExprPtr resolve_column_bindings(const Expression& expr, const std::vector<Column
     return resolve(expr, bindings);
 }
 
+
 namespace {
 
 std::vector<ExprPtr> resolve_all(const std::vector<ExprPtr>& exprs, const std::vector<ColumnBinding>& bindings) {
@@ -61,6 +62,62 @@ std::vector<ExprPtr> resolve_all(const std::vector<ExprPtr>& exprs, const std::v
     for (const auto& e : exprs) out.push_back(resolve(*e, bindings));
     return out;
 }
+
+// count/sum/avg/min/max(DISTINCT args), every aggregate over the same args and none filtered or ordered, under
+// one grouping set: then GROUP BY (groups, args) followed by the plain aggregates over args gives the same
+// answer (NULL args are a group of the first step and ignored by the second), with both steps parallel and
+// able to spill, where a DISTINCT aggregate runs on one worker with its "seen" tables in memory.
+bool distinct_in_two_phases(const LogicalAggregate& agg) {
+    if (agg.aggregates.empty() || !agg.grouping_functions.empty()) return false;
+    if (agg.grouping_sets.size() > 1) return false;
+    if (agg.grouping_sets.size() == 1 && agg.grouping_sets[0].size() != agg.groups.size()) return false;
+    const auto& first = agg.aggregates[0];
+    if (first.children.empty()) return false;
+    for (const auto& a : agg.aggregates) {
+        const std::string& name = a.function.name;
+        bool plain = name == "count" || name == "sum" || name == "avg" || name == "min" || name == "max";
+        if (!a.distinct || a.filter || !a.order_by.empty() || !plain || !a.function.ignores_nulls) return false;
+        if (a.children.size() != first.children.size()) return false;
+        for (size_t k = 0; k < a.children.size(); k++) {
+            if (!a.children[k]->equals(*first.children[k]) || a.children[k]->is_volatile()) return false;
+        }
+    }
+    return true;
+}
+
+std::unique_ptr<PhysicalOperator> plan_two_phase_distinct(LogicalAggregate& agg, std::unique_ptr<PhysicalOperator> child,
+                                                          const std::vector<ColumnBinding>& bindings) {
+    std::vector<ExprPtr> inner_groups = resolve_all(agg.groups, bindings);
+    std::vector<ExprPtr> args = resolve_all(agg.aggregates[0].children, bindings);
+    std::vector<LogicalType> inner_types;
+    for (const auto& g : inner_groups) inner_types.push_back(g->type);
+    for (const auto& a : args) inner_types.push_back(a->type);
+    idx_t group_count = inner_groups.size();
+    for (auto& a : args) inner_groups.push_back(std::move(a));
+    auto inner = std::make_unique<PhysicalHashAggregate>(inner_types, std::move(inner_groups), std::vector<AggregateExpression>{},
+                                                         std::vector<std::vector<idx_t>>{}, std::vector<std::vector<idx_t>>{});
+    inner->estimated_rows = estimate_or_zero(agg);
+    inner->children.push_back(std::move(child));
+    auto ref = [&](idx_t index) {
+        auto r = std::make_unique<Expression>(ExpressionKind::kBoundRef, inner_types[index]);
+        r->index = index;
+        return r;
+    };
+    std::vector<ExprPtr> outer_groups;
+    for (idx_t g = 0; g < group_count; g++) outer_groups.push_back(ref(g));
+    std::vector<AggregateExpression> aggregates;
+    for (auto& a : agg.aggregates) {
+        AggregateExpression r;
+        r.function = a.function;
+        for (idx_t k = 0; k < a.children.size(); k++) r.children.push_back(ref(group_count + k));
+        aggregates.push_back(std::move(r));
+    }
+    auto outer = std::make_unique<PhysicalHashAggregate>(agg.types(), std::move(outer_groups), std::move(aggregates),
+                                                         std::vector<std::vector<idx_t>>{}, std::vector<std::vector<idx_t>>{});
+    outer->children.push_back(std::move(inner));
+    return outer;
+}
+
 
 std::vector<BoundOrder> resolve_orders(const std::vector<BoundOrder>& orders, const std::vector<ColumnBinding>& bindings) {
     std::vector<BoundOrder> out;
@@ -163,6 +220,10 @@ std::unique_ptr<PhysicalOperator> create_physical_plan(LogicalOperator& op) {
             auto& agg = static_cast<LogicalAggregate&>(op);
             auto child = create_physical_plan(*op.children[0]);
             auto bindings = op.children[0]->bindings();
+            if (distinct_in_two_phases(agg)) {
+                result = plan_two_phase_distinct(agg, std::move(child), bindings);
+                break;
+            }
             std::vector<AggregateExpression> aggregates;
             for (auto& a : agg.aggregates) {
                 AggregateExpression r;
