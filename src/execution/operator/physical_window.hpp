@@ -1,7 +1,9 @@
 // Window functions: all input rows are collected (a pipeline breaker), each window expression sorts row ids by
 // its PARTITION BY and ORDER BY keys and computes one value per row, using its frame (ROWS or RANGE; frame
 // bounds in window_frames.hpp, aggregates over frames in window_aggregate.hpp; partitions computed by the query's
-// workers in window_evaluator.hpp). Rows are emitted in the order of the first window's sort.
+// workers in window_evaluator.hpp). Rows are emitted in the order of the first window's sort. Beyond the memory
+// budget, when every window has the same PARTITION BY, rows are spilled by hash of those keys and computed one
+// hash partition at a time (rows then come out partition by partition).
 #pragma once
 
 #include "execution/column_data_collection.hpp"
@@ -9,6 +11,9 @@
 #include "planner/expression.hpp"
 
 namespace basalt {
+
+struct WindowPart;
+class SpillPartitions;
 
 class PhysicalWindow final : public PhysicalOperator, public Sink, public Source {
 public:
@@ -38,6 +43,12 @@ private:
                          Vector& out, QueryContext& query) const;
     std::vector<Columns> columns_;
     idx_t input_width_;
+
+    // Sorts and evaluates every window over part's rows, filling its results and output order.
+    void compute(ExecContext&, WindowPart& part) const;
+    // Spilling needs one PARTITION BY shared by every window (a hash partition then holds whole partitions).
+    bool can_spill(ExecContext&) const;
+    void spill_rows(ExecContext&, ColumnDataCollection& rows, std::unique_ptr<SpillPartitions>& spill) const;
 };
 
 }  // namespace basalt

@@ -6,6 +6,8 @@
 #include <climits>
 #include <fstream>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "fault_injection_file_system.hpp"
 #include "sql_test_util.hpp"
@@ -51,6 +53,35 @@ TEST(Spill, AGroupByBeyondTheLimitSpillsAndLeavesNoFiles) {
         EXPECT_EQ(test::text(c, kGroupBy), kGroupByAnswer);
     }
     std::filesystem::remove_all(dir);
+}
+
+TEST(Spill, AnExternalSortGivesEveryRowInOrder) {
+    Database db(2);
+    Connection c(db);
+    c.query("CREATE TABLE s AS SELECT (i::bigint * 7919) % 1000003 AS k, 'v' || (i % 1000)::varchar AS t FROM generate_series(1, 1000000) g(i)");
+    const char* sql = "SELECT t, k FROM s ORDER BY t, k DESC";
+    auto rows_of = [&] {
+        std::vector<std::pair<std::string, int64_t>> rows;
+        QueryResult r = c.query(sql);
+        for (const auto& chunk : r.chunks) {
+            for (idx_t i = 0; i < chunk->size(); i++) {
+                rows.emplace_back(chunk->column(0).get_value(i).to_string(), chunk->column(1).get_value(i).get_int64());
+            }
+        }
+        return rows;
+    };
+    c.query("SET memory_limit = '16MB'");
+    EXPECT_NE(explain(c, sql).find("spilled="), std::string::npos);
+    auto spilled = rows_of();
+    ASSERT_EQ(spilled.size(), 1000000u);
+    for (size_t i = 1; i < spilled.size(); i++) {
+        const auto& a = spilled[i - 1];
+        const auto& b = spilled[i];
+        ASSERT_TRUE(a.first < b.first || (a.first == b.first && a.second > b.second)) << "rows " << i - 1 << " and " << i;
+    }
+    c.query("SET memory_limit = '4GB'");
+    EXPECT_EQ(explain(c, sql).find("spilled="), std::string::npos);
+    EXPECT_TRUE(rows_of() == spilled);
 }
 
 TEST(Spill, ACancelledSpillingQueryRemovesItsFiles) {
