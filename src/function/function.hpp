@@ -74,6 +74,10 @@ using AggregateCombine = std::function<void(uint8_t** sources, uint8_t** targets
 using AggregateFinalize = std::function<void(uint8_t** states, idx_t count, Vector& result, idx_t offset,
                                              const BoundAggregate& agg)>;
 using AggregateDestroy = std::function<void(uint8_t* state)>;
+// Spilling a state that owns memory elsewhere (strings, value lists): serialize appends its contents to out;
+// deserialize fills an initialized state from them. Not set when the state's bytes are the whole state.
+using AggregateSerialize = std::function<void(const uint8_t* state, std::string& out)>;
+using AggregateDeserialize = std::function<void(std::string_view in, uint8_t* state)>;
 using AggregateBind = std::function<void(BoundAggregate& bound, const std::vector<LogicalType>& arg_types)>;
 
 struct BoundAggregate {
@@ -88,6 +92,8 @@ struct BoundAggregate {
     AggregateCombine combine;
     AggregateFinalize finalize;
     AggregateDestroy destroy;  // may be empty
+    AggregateSerialize serialize;      // set by aggregates with a destroy whose states can spill
+    AggregateDeserialize deserialize;
     std::shared_ptr<FunctionData> data;
     bool ignores_nulls = true;  // rows with a NULL argument are skipped by the operator
     bool order_descending = false;  // ordered-set aggregates: WITHIN GROUP (ORDER BY x DESC)

@@ -3,6 +3,7 @@
 #include <bit>
 #include <cstring>
 
+#include "common/error.hpp"
 #include "vector/vector_operations.hpp"
 
 namespace basalt {
@@ -229,7 +230,8 @@ size_t AggregateHashTable::bytes() const {
 
 bool AggregateHashTable::spillable() const {
     for (const auto* a : layout_.aggregates) {
-        if (a->destroy) return false;  // the state owns memory elsewhere: its bytes are not the whole state
+        // A state that owns memory elsewhere spills only through its serialize/deserialize.
+        if (a->destroy && !(a->serialize && a->deserialize)) return false;
     }
     return true;
 }
@@ -240,20 +242,36 @@ std::vector<LogicalType> AggregateHashTable::spill_types() const {
     return types;
 }
 
+// A spilled group's states: per aggregate, a 4-byte length and its contents (the state's bytes, or what its
+// serialize() wrote).
 void AggregateHashTable::spill(SpillPartitions& out) const {
     DataChunk rows;
     rows.initialize(spill_types());
     idx_t keys = groups_->types().size();
     idx_t base = 0;
+    std::string bytes, contents;
     for (idx_t c = 0; c < groups_->chunk_count(); c++) {
         const DataChunk& chunk = groups_->chunk(c);
         for (idx_t k = 0; k < keys; k++) rows.column(k).reference(chunk.column(k));
         Vector& states = rows.column(keys);
         states.reset();
         for (idx_t i = 0; i < chunk.size(); i++) {
+            const uint8_t* s = state(base + i);
+            bytes.clear();
+            for (size_t a = 0; a < layout_.aggregates.size(); a++) {
+                const BoundAggregate& agg = *layout_.aggregates[a];
+                contents.clear();
+                if (agg.serialize) {
+                    agg.serialize(s + layout_.offsets[a], contents);
+                } else {
+                    contents.assign(reinterpret_cast<const char*>(s + layout_.offsets[a]), agg.state_size);
+                }
+                uint32_t length = static_cast<uint32_t>(contents.size());
+                bytes.append(reinterpret_cast<const char*>(&length), sizeof length);
+                bytes.append(contents);
+            }
             // Copied: the spill buffers rows, and the table goes before they are written.
-            states.data<std::string_view>()[i] =
-                states.add_string(std::string_view(reinterpret_cast<const char*>(state(base + i)), layout_.size));
+            states.data<std::string_view>()[i] = states.add_string(bytes);
         }
         rows.set_size(chunk.size());
         out.append(rows, group_hashes_.data() + base);
@@ -271,12 +289,27 @@ void AggregateHashTable::combine_spilled(const DataChunk& rows) {
     key_chunk.set_size(n);
     uint8_t* targets[kVectorSize];
     find_or_create(key_chunk, targets);
-    // The bytes come back unaligned inside the string heap: copied to an aligned block before combining.
+    // The spilled states are rebuilt into an aligned block of fresh states, combined, then destroyed.
     std::vector<uint8_t> sources(layout_.size * n);
     const Vector& states = rows.column(keys);
     for (idx_t i = 0; i < n; i++) {
         std::string_view bytes = states.data<std::string_view>()[states.is_constant() ? 0 : i];
-        std::memcpy(sources.data() + i * layout_.size, bytes.data(), std::min<size_t>(bytes.size(), layout_.size));
+        uint8_t* s = sources.data() + i * layout_.size;
+        for (size_t a = 0; a < layout_.aggregates.size(); a++) {
+            const BoundAggregate& agg = *layout_.aggregates[a];
+            uint32_t length = 0;
+            if (bytes.size() < sizeof length) throw Error(sql_state::kInternalError, "internal error: a spilled aggregate state is cut short");
+            std::memcpy(&length, bytes.data(), sizeof length);
+            bytes.remove_prefix(sizeof length);
+            if (bytes.size() < length) throw Error(sql_state::kInternalError, "internal error: a spilled aggregate state is cut short");
+            agg.initialize(s + layout_.offsets[a]);
+            if (agg.deserialize) {
+                agg.deserialize(bytes.substr(0, length), s + layout_.offsets[a]);
+            } else {
+                std::memcpy(s + layout_.offsets[a], bytes.data(), std::min<size_t>(length, agg.state_size));
+            }
+            bytes.remove_prefix(length);
+        }
     }
     for (size_t a = 0; a < layout_.aggregates.size(); a++) {
         uint8_t* src[kVectorSize];
@@ -286,6 +319,9 @@ void AggregateHashTable::combine_spilled(const DataChunk& rows) {
             dst[i] = targets[i] + layout_.offsets[a];
         }
         layout_.aggregates[a]->combine(src, dst, n, *layout_.aggregates[a]);
+        if (layout_.aggregates[a]->destroy) {
+            for (idx_t i = 0; i < n; i++) layout_.aggregates[a]->destroy(src[i]);
+        }
     }
 }
 

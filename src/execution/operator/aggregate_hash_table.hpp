@@ -40,8 +40,8 @@ public:
     void merge_partition(AggregateHashTable& other, uint64_t partition, int bits);
     size_t bytes() const;
 
-    // Spilling (only when every aggregate's state is plain bytes: no destroy callback). spill() appends every
-    // group to out as its keys and its states' bytes (one VARCHAR column), partitioned by the group's hash like
+    // Spilling (when every aggregate's state is plain bytes, or serializes itself). spill() appends every group
+    // to out as its keys and its states' contents (one VARCHAR column), partitioned by the group's hash like
     // merge_partition(); the table is then to be dropped. combine_spilled() folds such rows back in.
     bool spillable() const;
     std::vector<LogicalType> spill_types() const;

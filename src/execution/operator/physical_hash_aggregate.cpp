@@ -153,7 +153,8 @@ PhysicalHashAggregate::PhysicalHashAggregate(std::vector<LogicalType> types, std
     for (const auto& a : aggregates_) aggs.push_back(&a.function);
     layout_ = std::make_unique<Layout>(aggs);
     spillable_ = parallel_sink();
-    for (const auto* a : aggs) spillable_ = spillable_ && !a->destroy;  // the state's bytes are all of it
+    // A state that owns memory elsewhere spills only through its serialize/deserialize.
+    for (const auto* a : aggs) spillable_ = spillable_ && (!a->destroy || (a->serialize && a->deserialize));
 }
 
 PhysicalHashAggregate::~PhysicalHashAggregate() {

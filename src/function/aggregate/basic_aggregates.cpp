@@ -250,6 +250,16 @@ void bind_minmax(BoundAggregate& b, const std::vector<LogicalType>& types, bool 
     int sign = is_max ? 1 : -1;
     if (types[0].physical() == PhysicalType::kString) {
         set_state_lifecycle<StringMinMaxState>(b);
+        b.serialize = [](const uint8_t* state, std::string& out) {
+            const auto& s = *reinterpret_cast<const StringMinMaxState*>(state);
+            out.push_back(s.has ? 1 : 0);
+            out.append(s.value);
+        };
+        b.deserialize = [](std::string_view in, uint8_t* state) {
+            auto& s = *reinterpret_cast<StringMinMaxState*>(state);
+            s.has = !in.empty() && in[0] == 1;
+            if (!in.empty()) s.value.assign(in.substr(1));
+        };
         b.update = [sign](Args args, uint8_t** states, idx_t count, const BoundAggregate&) {
             const Vector& v = *args[0];
             for_each_valid_row(args, count, [&](idx_t i) {
