@@ -110,29 +110,61 @@ void PhysicalLimit::produce(ExecContext&, GlobalSourceState& gsource, LocalSourc
 // ---- set operations ----
 namespace {
 struct SetOpGlobal : GlobalSinkState {
+    std::mutex mutex;
     OrderedChunks sides[2];
     std::vector<std::unique_ptr<DataChunk>> output;
+    std::unique_ptr<MemoryReservation> memory;
 };
+struct SetOpLocal : CollectLocal {
+    std::unique_ptr<MemoryReservation> memory;
+    size_t bytes = 0;
+};
+// The memory a chunk's columns take (fixed-width values and the strings' bytes).
+size_t chunk_bytes(const DataChunk& chunk) {
+    size_t bytes = 0;
+    for (idx_t c = 0; c < chunk.column_count(); c++) {
+        const Vector& v = chunk.column(c);
+        bytes += chunk.size() * static_cast<size_t>(physical_size(v.type().physical()));
+        if (v.type().physical() == PhysicalType::kString) {
+            for (idx_t i = 0; i < chunk.size(); i++) bytes += v.is_null(i) ? 0 : v.data<std::string_view>()[v.is_constant() ? 0 : i].size();
+        }
+    }
+    return bytes;
+}
 }  // namespace
 
 std::string PhysicalSetOperation::name() const {
     const char* n = op_ == SetOpType::kUnion ? "UNION" : op_ == SetOpType::kIntersect ? "INTERSECT" : "EXCEPT";
     return std::string(n) + (all_ ? "_ALL" : "");
 }
-std::unique_ptr<GlobalSinkState> PhysicalSetOperation::make_global_sink_state(ExecContext&) const {
-    return std::make_unique<SetOpGlobal>();
+std::unique_ptr<GlobalSinkState> PhysicalSetOperation::make_global_sink_state(ExecContext& ctx) const {
+    auto g = std::make_unique<SetOpGlobal>();
+    g->memory = std::make_unique<MemoryReservation>(ctx.query->memory, "a set operation's rows");
+    return g;
 }
-std::unique_ptr<LocalSinkState> PhysicalSetOperation::make_local_sink_state(ExecContext&, GlobalSinkState&) const {
-    return std::make_unique<CollectLocal>();
+std::unique_ptr<LocalSinkState> PhysicalSetOperation::make_local_sink_state(ExecContext& ctx, GlobalSinkState&) const {
+    auto l = std::make_unique<SetOpLocal>();
+    l->memory = std::make_unique<MemoryReservation>(ctx.query->memory, "a set operation's rows");
+    return l;
 }
-SinkResult PhysicalSetOperation::consume(ExecContext& ctx, GlobalSinkState& gstate, LocalSinkState& lstate, const DataChunk& in) const {
-    auto& g = static_cast<SetOpGlobal&>(gstate);
-    auto& l = static_cast<CollectLocal&>(lstate);
-    // One worker per side (parallel_sink() is false), so appending to the global side directly is safe.
-    if (in.size() > 0) g.sides[ctx.sink_child].add(ctx.batch_index, l.sequence++, in);
+SinkResult PhysicalSetOperation::consume(ExecContext& ctx, GlobalSinkState&, LocalSinkState& lstate, const DataChunk& in) const {
+    auto& l = static_cast<SetOpLocal&>(lstate);
+    if (in.size() == 0) return SinkResult::kNeedMoreInput;
+    // Each worker keeps its chunks with their source order (batch, sequence); finalize() sorts them together.
+    l.chunks.add(ctx.batch_index, l.sequence++, in);
+    l.bytes += chunk_bytes(in);
+    if (l.sequence % 8 == 0) l.memory->resize(l.bytes);  // set operations do not spill yet: 53200
     return SinkResult::kNeedMoreInput;
 }
-void PhysicalSetOperation::combine(ExecContext&, GlobalSinkState&, LocalSinkState&) const {}
+void PhysicalSetOperation::combine(ExecContext& ctx, GlobalSinkState& gstate, LocalSinkState& lstate) const {
+    auto& g = static_cast<SetOpGlobal&>(gstate);
+    auto& l = static_cast<SetOpLocal&>(lstate);
+    std::lock_guard lock(g.mutex);
+    for (auto& e : l.chunks.entries) g.sides[ctx.sink_child].entries.push_back(std::move(e));
+    size_t moving = l.memory->size();
+    l.memory->resize(0);
+    g.memory->resize(g.memory->size() + std::max(moving, l.bytes));
+}
 
 void PhysicalSetOperation::finalize(ExecContext&, GlobalSinkState& gstate) const {
     auto& g = static_cast<SetOpGlobal&>(gstate);

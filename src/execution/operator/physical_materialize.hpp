@@ -52,7 +52,6 @@ public:
     Sink* as_sink() override { return this; }
     Source* as_source() override { return this; }
     std::vector<idx_t> sink_children() const override { return {0, 1}; }
-    bool parallel_sink() const override { return false; }
     std::unique_ptr<GlobalSinkState> make_global_sink_state(ExecContext&) const override;
     std::unique_ptr<LocalSinkState> make_local_sink_state(ExecContext&, GlobalSinkState&) const override;
     SinkResult consume(ExecContext&, GlobalSinkState&, LocalSinkState&, const DataChunk& in) const override;
