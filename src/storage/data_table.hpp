@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <shared_mutex>
+#include <unordered_map>
 #include <vector>
 
 #include "storage/column_statistics.hpp"
@@ -58,6 +59,10 @@ public:
     // A session's temporary table: its commits are never written to the log, nor its rows to column files.
     void mark_temporary() { temporary_ = true; }
     bool temporary() const { return temporary_; }
+    // Rows a compaction sorts (partition or cluster keys): a transaction's rows are not written to column files
+    // before its commit, as compaction reorders only row groups not yet in a file.
+    void set_ordered(bool ordered) { ordered_ = ordered; }
+    bool ordered() const { return ordered_; }
     // Every row ever committed, deleted ones included (the row id space).
     idx_t physical_row_count() const;
     // Rows not deleted by a committed transaction: the optimizer's row count.
@@ -81,6 +86,16 @@ public:
     // Appends rows as committed by commit_id, taking the chunks' buffers where it can, and indexes their keys.
     // The same chunks always give the same row ids (log replay relies on it). Returns the first row id.
     row_t append_committed(std::vector<std::unique_ptr<DataChunk>> chunks, txn_t commit_id);
+
+    // Appends row groups a transaction wrote to column files before it committed (storage/optimistic_writer.hpp),
+    // each as a new sealed row group of its file's rows, committed by commit_id; `deleted` are offsets in the
+    // files' rows (counted across them) the transaction deleted itself, now deleted by commit_id. statistics: of
+    // the files' rows. Each file holds kRowGroupSize rows. The same files always get the same row ids (log
+    // replay). keys (may be null): per unique index, key -> key_base + offset in the files' rows; built indexes
+    // take those entries over (moved, not copied), entries outside the files' rows stay. Returns the first row id.
+    row_t append_committed_files(const std::vector<std::shared_ptr<RowGroupFile>>& files, const std::vector<idx_t>& deleted,
+                                 txn_t commit_id, const std::vector<ColumnStatistics>& statistics,
+                                 std::vector<std::unordered_map<std::string, row_t>>* keys, row_t key_base);
 
     // Marks a committed row deleted by the transaction of view (invariant 2).
     DeleteResult delete_row(row_t row, const TransactionView& view);
@@ -197,8 +212,9 @@ private:
     std::vector<ColumnStatistics> statistics_;
     std::vector<RowGroup> row_groups_;
     std::vector<std::unique_ptr<UniqueIndex>> indexes_;
-    bool indexes_ready_ = false;
-    bool temporary_ = false;  // indexes_ hold every committed key (appends keep them current)
+    bool indexes_ready_ = false;  // indexes_ hold every committed key (appends keep them current)
+    bool temporary_ = false;
+    bool ordered_ = false;
     idx_t row_count_ = 0;
     idx_t deleted_count_ = 0;
     std::atomic<int> pending_writers_{0};

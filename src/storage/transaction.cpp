@@ -43,7 +43,9 @@ LocalTableStorage& Transaction::local_storage(const std::shared_ptr<DataTable>& 
     table->ensure_indexes();
     touch(table);
     auto& slot = locals_[table.get()];
-    slot = std::make_unique<LocalTableStorage>(table);
+    // Temporary tables never reach a file; sorted ones are sorted by compaction, which leaves files alone.
+    bool write_early = !table->temporary() && !table->ordered();
+    slot = std::make_unique<LocalTableStorage>(table, write_early ? manager_.optimistic_writer : nullptr);
     slot->set_undo_logging(!savepoints_.empty());
     return *slot;
 }
