@@ -292,7 +292,16 @@ uint64_t Database::log_commit(const Transaction& transaction, txn_t commit_id) {
         out.write_varint(rows->size());
         for (row_t row : *rows) out.write_varint(row);
     }
-    return log_->append(out.buffer());
+    try {
+        return log_->append(out.buffer());
+    } catch (const Error&) {
+        // A write that could not be undone may leave the record whole for the next open, naming the files: leave
+        // them to the checkpoint that replaces this log (or to that open).
+        if (log_->broken()) {
+            for (const auto& [raw, local] : transaction.local_storages()) local->keep_files();
+        }
+        throw;
+    }
 }
 
 void Database::replay_files(BinaryReader& in, DataTable& table, txn_t commit_id) {

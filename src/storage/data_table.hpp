@@ -119,9 +119,10 @@ public:
     void add_unique_index(std::unique_ptr<UniqueIndex> index);
     // Builds the indexes from every committed row if they are not built (reading the key columns, on several
     // threads). Throws (XX001 for a damaged file) and leaves them unbuilt when a row group cannot be read.
-    // Transaction::local_storage calls it before a transaction's first write to the table; from then on the
-    // table has a pending writer, which no compaction or ALTER TABLE (the only things that drop the entries)
-    // runs against, so the indexes stay built for as long as the transaction can look keys up.
+    // Transaction::local_storage calls it at a transaction's first write to the table, once it counts as the
+    // table's pending writer; no compaction or ALTER TABLE runs against a table with one, and a commit of files
+    // (append_committed_files) drops the entries only when it is the sole writer, so the indexes stay built for
+    // as long as the transaction can look keys up.
     void ensure_indexes();
     const std::vector<std::unique_ptr<UniqueIndex>>& unique_indexes() const { return indexes_; }
     std::shared_mutex& lock() const { return lock_; }

@@ -309,14 +309,19 @@ std::vector<ColumnStatistics> LocalTableStorage::written_statistics() const {
     return merged;
 }
 
+void LocalTableStorage::keep_files() {
+    if (files_committed_) return;
+    files_committed_ = true;
+    for (const auto& group : written_) writer_->adopt(group.file->number());
+}
+
 void LocalTableStorage::commit(txn_t commit_id) {
     prepare_commit();
     if (!written_.empty()) {
         // The files' rows first (local positions 0..), then the rows in memory: log replay appends in this order.
         // Their keys move into the table's indexes (entries of rows in memory stay, append_committed indexes those).
+        keep_files();
         table_->append_committed_files(written_files(), written_deletes_, commit_id, written_statistics(), &keys_, kLocalRowStart);
-        files_committed_ = true;
-        for (const auto& group : written_) writer_->adopt(group.file->number());
     }
     table_->append_committed(std::move(chunks_), commit_id);
     chunks_.clear();

@@ -78,6 +78,10 @@ public:
     const std::vector<idx_t>& written_deletes() const { return written_deletes_; }  // offsets across the files
     std::vector<ColumnStatistics> written_statistics() const;
     const std::vector<std::unique_ptr<DataChunk>>& prepared_chunks() const { return chunks_; }
+    // Once a commit record names (or may name) the written files: they outlive this storage whatever becomes of
+    // the transaction, and stop being pending (a checkpoint removes them if no table took them over). Called by
+    // the commit after the log record is written, and by the log when a failed write may have left it whole.
+    void keep_files();
     // Moves the rows into the table as committed by commit_id (which indexes their keys).
     void commit(txn_t commit_id);
 
@@ -100,7 +104,7 @@ private:
         std::vector<ColumnStatistics> statistics;  // per column
     };
     std::vector<WrittenGroup> written_;
-    bool files_committed_ = false;     // the table owns the files: the destructor leaves them
+    bool files_committed_ = false;     // keep_files() ran: the destructor leaves them
     bool prepared_ = false;
     std::vector<idx_t> written_deletes_;  // set by prepare_commit
     std::vector<bool> deleted_;
