@@ -5,8 +5,9 @@
 //   manifest-<N>.bsm     the last checkpoint: catalog, and per table its column files and row versions
 //   data/<n>.bcol        column files (storage/row_group_file.hpp), one per row group, never changed
 //   wal-<N>.log          the write-ahead log since checkpoint N (storage/write_ahead_log.hpp): commits as
-//                        their schema changes (SQL text, replayed first), the rows they appended (in the exact
-//                        chunks appended, so replay rebuilds the same row ids) and the row ids they deleted
+//                        their schema changes (SQL text, replayed first), the rows they appended (the column
+//                        files they wrote before committing, then the exact chunks appended, so replay rebuilds
+//                        the same row ids) and the row ids they deleted
 // Every database has a manifest from its creation on (checkpoint 1 of the empty catalog), and the log of
 // checkpoint N is written (as wal-<N>.new) before manifest-<N>.bsm exists, so at open:
 //   - no manifest at all: a new database if the directory holds no log and no column file; else XX001;
