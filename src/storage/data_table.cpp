@@ -129,7 +129,7 @@ row_t DataTable::append_committed(std::vector<std::unique_ptr<DataChunk>> chunks
 
 row_t DataTable::append_committed_files(const std::vector<std::shared_ptr<RowGroupFile>>& files, const std::vector<idx_t>& deleted,
                                         txn_t commit_id, const std::vector<ColumnStatistics>& statistics,
-                                        std::vector<std::unordered_map<std::string, row_t>>* keys, row_t key_base) {
+                                        const std::vector<KeyMap>* keys, row_t key_base) {
     std::unique_lock guard(lock_);
     // Every file starts a row group of its own, so its rows keep their offsets (row id = group start + offset).
     const row_t first = row_groups_.size() * kRowGroupSize;
@@ -172,18 +172,11 @@ row_t DataTable::append_committed_files(const std::vector<std::shared_ptr<RowGro
         forget_index_entries();
     } else if (keys && indexes_ready_) {
         BASALT_ASSERT(keys->size() == indexes_.size(), "keys for another set of indexes");
+        const row_t end = key_base + files.size() * kRowGroupSize;
         for (idx_t ix = 0; ix < indexes_.size(); ix++) {
-            auto& map = (*keys)[ix];
-            const row_t end = key_base + files.size() * kRowGroupSize;
-            for (auto it = map.begin(); it != map.end();) {
-                if (it->second < key_base || it->second >= end) {
-                    ++it;
-                    continue;
-                }
-                auto node = map.extract(it++);
-                node.mapped() = first + (node.mapped() - key_base);
-                indexes_[ix]->insert(std::move(node));
-            }
+            (*keys)[ix].for_each([&](std::string_view key, row_t row) {
+                if (row >= key_base && row < end) indexes_[ix]->insert(std::string(key), first + (row - key_base));
+            });
         }
     }
     last_change_.store(std::max(last_change_.load(), commit_id), std::memory_order_release);

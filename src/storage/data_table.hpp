@@ -15,10 +15,10 @@
 #include <functional>
 #include <memory>
 #include <shared_mutex>
-#include <unordered_map>
 #include <vector>
 
 #include "storage/column_statistics.hpp"
+#include "storage/key_map.hpp"
 #include "storage/row_group_file.hpp"
 #include "storage/unique_index.hpp"
 #include "storage/version.hpp"
@@ -91,11 +91,11 @@ public:
     // each as a new sealed row group of its file's rows, committed by commit_id; `deleted` are offsets in the
     // files' rows (counted across them) the transaction deleted itself, now deleted by commit_id. statistics: of
     // the files' rows. Each file holds kRowGroupSize rows. The same files always get the same row ids (log
-    // replay). keys (may be null): per unique index, key -> key_base + offset in the files' rows; built indexes
-    // take those entries over (moved, not copied), entries outside the files' rows stay. Returns the first row id.
+    // replay). keys (may be null): per unique index, key -> key_base + offset in the files' rows (entries outside
+    // the files' rows are skipped); built indexes get them. Returns the first row id.
     row_t append_committed_files(const std::vector<std::shared_ptr<RowGroupFile>>& files, const std::vector<idx_t>& deleted,
                                  txn_t commit_id, const std::vector<ColumnStatistics>& statistics,
-                                 std::vector<std::unordered_map<std::string, row_t>>* keys, row_t key_base);
+                                 const std::vector<KeyMap>* keys, row_t key_base);
 
     // Marks a committed row deleted by the transaction of view (invariant 2).
     DeleteResult delete_row(row_t row, const TransactionView& view);

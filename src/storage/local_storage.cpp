@@ -79,9 +79,9 @@ void LocalTableStorage::claim_key(idx_t index, const DataChunk& chunk, idx_t row
         e.set_detail(fmt::format("Key {} already exists.", ix.describe(chunk, row)));
         throw e;
     };
-    auto& mine = keys_[index];
-    auto it = mine.find(key);
-    if (it != mine.end() && !is_deleted(it->second - kLocalRowStart)) duplicate();
+    KeyMap& mine = keys_[index];
+    auto before = mine.find(key);
+    if (before && !is_deleted(*before - kLocalRowStart)) duplicate();
     if (auto committed = ix.find(key)) {
         DataTable::RowVersion v = table_->row_version(*committed);
         bool gone = v.deleted == view.id || (v.deleted != kNotDeleted && v.deleted <= view.snapshot);
@@ -90,11 +90,8 @@ void LocalTableStorage::claim_key(idx_t index, const DataChunk& chunk, idx_t row
             duplicate();
         }
     }
-    if (undo_logging_) {
-        auto before = mine.find(key);
-        claim_log_.push_back({index, key, before == mine.end() ? std::nullopt : std::optional<row_t>(before->second)});
-    }
-    mine[key] = local_row;
+    if (undo_logging_) claim_log_.push_back({index, key, before});
+    mine.set(key, local_row);
 }
 
 std::optional<row_t> LocalTableStorage::find_conflict(idx_t index, const DataChunk& chunk, idx_t row,
@@ -102,8 +99,7 @@ std::optional<row_t> LocalTableStorage::find_conflict(idx_t index, const DataChu
     const UniqueIndex& ix = *table_->unique_indexes()[index];
     std::string key;
     if (!ix.encode(chunk, row, key)) return std::nullopt;
-    auto it = keys_[index].find(key);
-    if (it != keys_[index].end() && !is_deleted(it->second - kLocalRowStart)) return it->second;
+    if (auto mine = keys_[index].find(key); mine && !is_deleted(*mine - kLocalRowStart)) return *mine;
     std::shared_lock guard(table_->lock());
     auto committed = ix.find(key);
     if (!committed) return std::nullopt;
@@ -176,7 +172,7 @@ void LocalTableStorage::rollback_to(const Mark& mark) {
     while (claim_log_.size() > mark.claims) {
         Claim& c = claim_log_.back();
         if (c.previous) {
-            keys_[c.index][c.key] = *c.previous;
+            keys_[c.index].set(c.key, *c.previous);
         } else {
             keys_[c.index].erase(c.key);
         }
@@ -254,14 +250,16 @@ void LocalTableStorage::validate_unique(const TransactionView& view) const {
     if (table_->last_change() <= view.snapshot) return;
     const auto& indexes = table_->unique_indexes();
     for (idx_t ix = 0; ix < keys_.size(); ix++) {
-        for (const auto& [key, local] : keys_[ix]) {
-            if (is_deleted(local - kLocalRowStart)) continue;
+        std::string key;
+        keys_[ix].for_each([&](std::string_view k, row_t local) {
+            if (is_deleted(local - kLocalRowStart)) return;
+            key.assign(k);
             auto committed = indexes[ix]->find(key);
-            if (!committed) continue;
+            if (!committed) return;
             DataTable::RowVersion v = table_->row_version(*committed);
             bool gone = v.deleted == view.id || (v.deleted != kNotDeleted && v.deleted < kTransactionIdStart);
             if (!gone) throw_serialization_failure();
-        }
+        });
     }
 }
 

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "storage/data_table.hpp"
+#include "storage/key_map.hpp"
 #include "storage/optimistic_writer.hpp"
 
 namespace basalt {
@@ -111,7 +112,7 @@ private:
     idx_t row_count_ = 0;
     idx_t deleted_count_ = 0;
     // Per unique index of the table: key -> local row.
-    std::vector<std::unordered_map<std::string, row_t>> keys_;
+    std::vector<KeyMap> keys_;
     bool undo_logging_ = false;
     std::vector<row_t> delete_log_;  // local rows deleted, in order
     struct Claim {

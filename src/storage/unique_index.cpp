@@ -15,12 +15,6 @@ size_t UniqueIndex::shard_index(const std::string& key) {
     return (std::hash<std::string>{}(key) >> 58) % kShards;
 }
 
-void UniqueIndex::insert(Node node) {
-    auto& shard = shard_of(node.key());
-    auto result = shard.insert(std::move(node));
-    if (!result.inserted) result.position->second = result.node.mapped();
-}
-
 void UniqueIndex::clear() {
     for (auto& s : shards_) std::unordered_map<std::string, row_t>().swap(s);
 }

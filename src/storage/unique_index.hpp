@@ -31,9 +31,6 @@ public:
 
     std::optional<row_t> find(const std::string& key) const;
     void insert(const std::string& key, row_t row) { shard_of(key)[key] = row; }
-    // The same, reusing an entry taken out of another map (a commit's keys move in without a copy).
-    using Node = std::unordered_map<std::string, row_t>::node_type;
-    void insert(Node node);
     void clear();
 
     // Rebuild support: keys go to shard shard_index(key); each shard may be filled by its own thread.
