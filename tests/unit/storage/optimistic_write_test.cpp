@@ -4,6 +4,7 @@
 // before the commit record leaves none behind.
 #include <gtest/gtest.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <filesystem>
 #include <string>
@@ -439,4 +440,54 @@ TEST(OptimisticWrite, TemporarySortedAndInMemoryTablesKeepRowsInMemory) {
     c.query(kCreate);
     c.query("INSERT INTO t SELECT g, g, 'x' FROM generate_series(1, 300000) g");
     EXPECT_EQ(text(c, "SELECT count(*), sum(v) FROM t"), "300000|45000150000\n");
+}
+
+TEST(OptimisticWrite, FullDiskAndIoErrorsAtEveryWritePointOfALoad) {
+    // The load that writes two row groups early, failing at each of its write points (once, or from then on);
+    // then the database is closed and reopened. A load that failed is not there (or, from a sticky fault on, may
+    // be: a log record that could not be taken back is in doubt), one that returned is there whole, and the data
+    // directory holds exactly the files of what is there.
+    auto run = [](const std::string& dir, const std::shared_ptr<FaultInjectionFileSystem>& faults, uint64_t fail_after, int error_number,
+                  bool sticky) {
+        Database db(1, dir, faults);
+        Connection c(db);
+        c.query(kCreate);
+        uint64_t start = faults->write_points();
+        if (fail_after > 0) faults->fail(start + fail_after, error_number, sticky);
+        bool succeeded = true;
+        try {
+            c.query("INSERT INTO t SELECT g, g, 's' || g FROM generate_series(1, 300000) g");
+        } catch (const Error&) {
+            succeeded = false;
+        }
+        return std::make_pair(succeeded, faults->write_points() - start);
+    };
+    std::string dir = temp_dir("optimistic-faults");
+    uint64_t points = run(dir, std::make_shared<FaultInjectionFileSystem>(), 0, 0, false).second;
+    fs::remove_all(dir);
+    ASSERT_GT(points, 6u);
+    for (int error_number : {ENOSPC, EIO}) {
+        for (bool sticky : {false, true}) {
+            for (uint64_t point = 1; point <= points; point++) {
+                auto faults = std::make_shared<FaultInjectionFileSystem>();
+                bool succeeded = run(dir, faults, point, error_number, sticky).first;
+                std::string where = "errno " + std::to_string(error_number) + (sticky ? " from" : " at") + " write point " +
+                                    std::to_string(point);
+                Database db(1, dir);
+                Connection c(db);
+                std::string got = text(c, "SELECT count(*), sum(v) FROM t");
+                if (got == "0|NULL\n") {
+                    EXPECT_FALSE(succeeded) << where << ": a load that returned is lost";
+                    EXPECT_EQ(column_files(dir), 0u) << where << ": files of a failed load are left";
+                } else {
+                    EXPECT_EQ(got, "300000|45000150000\n") << where;
+                    EXPECT_TRUE(succeeded || sticky) << where << ": a load that failed is there";
+                    // Two files named by the commit, and the tail's if the close could checkpoint.
+                    size_t files = column_files(dir);
+                    EXPECT_TRUE(files == 2 || files == 3) << where << ": " << files << " column files";
+                }
+                fs::remove_all(dir);
+            }
+        }
+    }
 }
