@@ -165,10 +165,12 @@ row_t DataTable::append_committed_files(const std::vector<std::shared_ptr<RowGro
         for (idx_t c = 0; c < statistics_.size(); c++) statistics_[c].merge(statistics[c]);
     }
     // Unbuilt indexes are left alone: their build reads every row, these included. Built ones are emptied when
-    // the committing transaction is the table's only writer: after a load their entries would hold every key in
-    // memory (TPC-H SF1 lineitem: 6M keys, about 0.5 GB) until the next write, which rebuilds them from the files
-    // instead. Another writer relies on them staying built (ensure_indexes): then the keys move in.
-    if (keys && indexes_ready_ && pending_writers_.load() <= 1) {
+    // the committing transaction is the table's only writer and its files hold at least half the table's rows:
+    // after a load their entries would hold every key in memory (TPC-H SF1 lineitem: 6M keys, about 0.5 GB) until
+    // the next write, which rebuilds them from the files instead. The half bounds the rebuilds a series of loads
+    // causes to about twice the final table. Another writer relies on them staying built (ensure_indexes).
+    const bool mostly_new = files.size() * kRowGroupSize * 2 >= row_count_;
+    if (keys && indexes_ready_ && mostly_new && pending_writers_.load() <= 1) {
         forget_index_entries();
     } else if (keys && indexes_ready_) {
         BASALT_ASSERT(keys->size() == indexes_.size(), "keys for another set of indexes");

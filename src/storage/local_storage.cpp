@@ -317,7 +317,8 @@ void LocalTableStorage::commit(txn_t commit_id) {
     prepare_commit();
     if (!written_.empty()) {
         // The files' rows first (local positions 0..), then the rows in memory: log replay appends in this order.
-        // Their keys move into the table's indexes (entries of rows in memory stay, append_committed indexes those).
+        // The files' keys go into the table's built indexes, unless the commit empties them (see
+        // append_committed_files); append_committed indexes the keys of the rows in memory.
         keep_files();
         table_->append_committed_files(written_files(), written_deletes_, commit_id, written_statistics(), &keys_, kLocalRowStart);
     }

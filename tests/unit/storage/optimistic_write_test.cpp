@@ -491,3 +491,28 @@ TEST(OptimisticWrite, FullDiskAndIoErrorsAtEveryWritePointOfALoad) {
         }
     }
 }
+
+TEST(OptimisticWrite, KeysOfACommitOfFilesStayCheckedBesideAnotherWriterAndAfterSmallerLoads) {
+    std::string dir = temp_dir("optimistic-keys");
+    Database db(2, dir);
+    Connection loader(db), other(db);
+    loader.query(kCreate);
+    // Another writer of the table holds uncommitted rows while the load commits: the index must stay built for
+    // it, or its key checks (and its commit's) would miss the load's keys.
+    other.query("BEGIN");
+    other.query("INSERT INTO t VALUES (-5, 0, 'other')");
+    loader.query("INSERT INTO t SELECT g, g, 's' || g FROM generate_series(1, 300000) g");
+    EXPECT_EQ(error_state(other, "INSERT INTO t VALUES (7, 0, 'dup of a row committed after its snapshot')"), "40001");
+    other.query("ROLLBACK");
+    other.query("BEGIN");
+    other.query("INSERT INTO t VALUES (-6, 0, 'other')");
+    EXPECT_EQ(error_state(other, "INSERT INTO t VALUES (299999, 0, 'dup')"), "23505");
+    other.query("ROLLBACK");
+    // A load of a smaller share of the table: its keys go into the built index.
+    loader.query("INSERT INTO t SELECT g, g, 's' || g FROM generate_series(300001, 430000) g");
+    EXPECT_EQ(error_state(loader, "INSERT INTO t VALUES (300001, 0, 'dup')"), "23505");
+    EXPECT_EQ(error_state(loader, "INSERT INTO t VALUES (429999, 0, 'dup')"), "23505");
+    EXPECT_EQ(error_state(loader, "INSERT INTO t VALUES (5, 0, 'dup')"), "23505");
+    EXPECT_EQ(error_state(loader, "INSERT INTO t VALUES (430001, 0, 'new')"), "");
+    EXPECT_EQ(text(loader, "SELECT count(*), count(DISTINCT id) FROM t"), "430001|430001\n");
+}
