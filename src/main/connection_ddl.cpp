@@ -257,6 +257,7 @@ QueryResult Connection::execute_create_table(const Statement& s) {
         }
     }
     check_ttl();
+    table->storage->set_ordered(!table->partition_sql.empty() || !table->cluster_by.empty());
     catalog.create_table(table, s.if_not_exists);
     if (!temporary) record_schema_change(s.text);
     return tag("CREATE TABLE");

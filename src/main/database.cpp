@@ -5,8 +5,9 @@
 //   manifest-<N>.bsm     the last checkpoint: catalog, and per table its column files and row versions
 //   data/<n>.bcol        column files (storage/row_group_file.hpp), one per row group, never changed
 //   wal-<N>.log          the write-ahead log since checkpoint N (storage/write_ahead_log.hpp): commits as
-//                        their schema changes (SQL text, replayed first), the rows they appended (in the exact
-//                        chunks appended, so replay rebuilds the same row ids) and the row ids they deleted
+//                        their schema changes (SQL text, replayed first), the rows they appended (the column
+//                        files they wrote before committing, then the exact chunks appended, so replay rebuilds
+//                        the same row ids) and the row ids they deleted
 // Every database has a manifest from its creation on (checkpoint 1 of the empty catalog), and the log of
 // checkpoint N is written (as wal-<N>.new) before manifest-<N>.bsm exists, so at open:
 //   - no manifest at all: a new database if the directory holds no log and no column file; else XX001;
@@ -33,7 +34,10 @@ namespace {
 
 // kSchemaChange: SQL text of a schema change that committed on its own (written by earlier versions, still
 // replayed). kCommit: a commit's rows and deletes. kTransaction: a commit with schema changes, replayed first.
-enum class RecordType : uint8_t { kSchemaChange = 1, kCommit = 2, kTransaction = 3 };
+// The *WithFiles kinds: the same, where each table's rows start with the column files the transaction wrote
+// before committing (storage/optimistic_writer.hpp): their numbers, the offsets of their rows it deleted, and the
+// column statistics of their rows.
+enum class RecordType : uint8_t { kSchemaChange = 1, kCommit = 2, kTransaction = 3, kCommitWithFiles = 4, kTransactionWithFiles = 5 };
 
 }  // namespace
 
@@ -148,6 +152,7 @@ void Database::open_read_only() {
             for (const auto& t : catalog_.all_tables()) t->storage->hold_files_open();
             auto log = WriteAheadLog::open(*fs_, log_path(seq, false), seq, true);
             log->replay([&](BinaryReader& record) { replay_record(record, connection); });
+            for (const auto& t : catalog_.all_tables()) t->storage->hold_files_open();  // and those the log adds
             checkpoint_seq_ = seq;
             replaying_ = false;
             break;
@@ -185,8 +190,17 @@ void Database::open_directory() {
         std::unique_lock guard(statement_lock_);
         checkpoint();
     } else {
+        // Numbers of files left by a crash (a transaction that wrote early and never committed) are not reused,
+        // even if removing them fails.
+        for (const auto& name : fs_->list(directory_ + "/data")) {
+            if (auto n = numbered(name, "", ".bcol"); n && *n >= next_file_) next_file_ = *n + 1;
+        }
         remove_unreferenced_files();
     }
+    // Created after the cleanup above, which must see no pending file.
+    optimistic_writer_ = std::make_shared<OptimisticWriter>(fs_, directory_, next_file_, [this]() { return compression_.load(); },
+                                                            cache_.get());
+    transactions_.optimistic_writer = optimistic_writer_;
     checkpointer_ = std::thread([this]() { run_checkpointer(); });
     transactions_.on_commit = [this](const Transaction& t, txn_t id) { return log_commit(t, id); };
     // Commits wait for the disk outside the commit lock, so those arriving together share one sync. They hold
@@ -236,9 +250,13 @@ uint64_t Database::log_commit(const Transaction& transaction, txn_t commit_id) {
     const TransactionView* view = &transaction.view();
     std::vector<std::pair<std::shared_ptr<TableEntry>, const LocalTableStorage*>> inserts;
     std::vector<std::pair<std::shared_ptr<TableEntry>, const std::vector<row_t>*>> deletes;
+    bool with_files = false;
     for (const auto& [raw, local] : transaction.local_storages()) {
-        if (raw->temporary() || local->chunk_count() == 0) continue;
-        if (auto table = catalog_.find_table_by_storage(raw, view)) inserts.emplace_back(table, local.get());
+        if (raw->temporary() || (local->prepared_chunks().empty() && local->written_group_count() == 0)) continue;
+        if (auto table = catalog_.find_table_by_storage(raw, view)) {
+            inserts.emplace_back(table, local.get());
+            with_files = with_files || local->written_group_count() > 0;
+        }
     }
     for (const auto& [raw, entry] : transaction.deletes()) {
         if (raw->temporary()) continue;
@@ -246,8 +264,12 @@ uint64_t Database::log_commit(const Transaction& transaction, txn_t commit_id) {
     }
     const auto& schema_changes = transaction.schema_log();
     if (inserts.empty() && deletes.empty() && schema_changes.empty()) return log_->size();
+    // The record names column files: they were fsync'd when written, and their names must be durable too.
+    if (with_files && optimistic_writer_) optimistic_writer_->sync_directory();
     BinaryWriter out;
-    out.write<uint8_t>(static_cast<uint8_t>(schema_changes.empty() ? RecordType::kCommit : RecordType::kTransaction));
+    RecordType type = schema_changes.empty() ? (with_files ? RecordType::kCommitWithFiles : RecordType::kCommit)
+                                             : (with_files ? RecordType::kTransactionWithFiles : RecordType::kTransaction);
+    out.write<uint8_t>(static_cast<uint8_t>(type));
     out.write_varint(commit_id);
     out.write<int64_t>(transactions_.commit_time(commit_id).value_or(0));
     if (!schema_changes.empty()) {
@@ -258,8 +280,21 @@ uint64_t Database::log_commit(const Transaction& transaction, txn_t commit_id) {
     for (const auto& [table, local] : inserts) {
         out.write_string(table->schema);
         out.write_string(table->name);
-        out.write_varint(local->chunk_count());
-        for (idx_t c = 0; c < local->chunk_count(); c++) serialize_chunk(out, local->chunk(c));
+        if (with_files) {
+            auto files = local->written_files();
+            out.write_varint(files.size());
+            for (const auto& f : files) out.write_varint(f->number());
+            out.write_varint(local->written_deletes().size());
+            for (idx_t offset : local->written_deletes()) out.write_varint(offset);
+            if (!files.empty()) {
+                auto statistics = local->written_statistics();
+                out.write_varint(statistics.size());
+                for (const auto& st : statistics) st.write(out);
+            }
+        }
+        const auto& chunks = local->prepared_chunks();
+        out.write_varint(chunks.size());
+        for (const auto& chunk : chunks) serialize_chunk(out, *chunk);
     }
     out.write_varint(deletes.size());
     for (const auto& [table, rows] : deletes) {
@@ -268,7 +303,36 @@ uint64_t Database::log_commit(const Transaction& transaction, txn_t commit_id) {
         out.write_varint(rows->size());
         for (row_t row : *rows) out.write_varint(row);
     }
-    return log_->append(out.buffer());
+    try {
+        return log_->append(out.buffer());
+    } catch (const Error&) {
+        // A write that could not be undone may leave the record whole for the next open, naming the files: leave
+        // them to the checkpoint that replaces this log (or to that open).
+        if (log_->broken()) {
+            for (const auto& [raw, local] : transaction.local_storages()) local->keep_files();
+        }
+        throw;
+    }
+}
+
+void Database::replay_files(BinaryReader& in, DataTable& table, txn_t commit_id) {
+    std::vector<std::shared_ptr<RowGroupFile>> files(in.read_varint());
+    for (auto& file : files) {
+        uint64_t number = in.read_varint();
+        if (number == 0) in.corrupt("a commit names column file 0");
+        file = RowGroupFile::open(fs_, column_file_path(directory_, number), number, kRowGroupSize, cache_.get());
+        // Numbers given out after the manifest's were taken by this commit: never give them out again.
+        if (number >= next_file_) next_file_ = number + 1;
+    }
+    std::vector<idx_t> deleted(in.read_varint());
+    for (auto& offset : deleted) {
+        offset = in.read_varint();
+        if (offset >= files.size() * kRowGroupSize) in.corrupt("a commit deletes a row past the end of its column files");
+    }
+    if (files.empty()) return;
+    std::vector<ColumnStatistics> statistics(in.read_varint());
+    for (auto& st : statistics) st.read(in);
+    table.append_committed_files(files, deleted, commit_id, statistics, nullptr, 0);
 }
 
 void Database::replay_record(BinaryReader& in, Connection& connection) {
@@ -278,10 +342,14 @@ void Database::replay_record(BinaryReader& in, Connection& connection) {
         connection.replay_schema_change(sql, transactions_.last_committed());
         return;
     }
-    if (type != RecordType::kCommit && type != RecordType::kTransaction) in.corrupt("an unknown record type");
+    if (type != RecordType::kCommit && type != RecordType::kTransaction && type != RecordType::kCommitWithFiles &&
+        type != RecordType::kTransactionWithFiles) {
+        in.corrupt("an unknown record type");
+    }
+    const bool with_files = type == RecordType::kCommitWithFiles || type == RecordType::kTransactionWithFiles;
     txn_t commit_id = in.read_varint();
     transactions_.record_commit_time(commit_id, in.read<int64_t>());
-    if (type == RecordType::kTransaction) {
+    if (type == RecordType::kTransaction || type == RecordType::kTransactionWithFiles) {
         for (uint64_t n = in.read_varint(), i = 0; i < n; i++) connection.replay_schema_change(in.read_string(), commit_id);
     }
     auto find = [&](const std::string& schema, const std::string& name) {
@@ -294,6 +362,7 @@ void Database::replay_record(BinaryReader& in, Connection& connection) {
         std::string schema = in.read_string();
         std::string name = in.read_string();
         auto table = find(schema, name);
+        if (with_files) replay_files(in, *table->storage, commit_id);
         uint64_t chunks = in.read_varint();
         std::vector<std::unique_ptr<DataChunk>> rows;
         for (uint64_t c = 0; c < chunks; c++) rows.push_back(deserialize_chunk(in, table->storage->types()));

@@ -20,6 +20,7 @@
 #include "storage/binary_io.hpp"
 #include "storage/buffer_cache.hpp"
 #include "storage/column_encoding.hpp"
+#include "storage/optimistic_writer.hpp"
 #include "storage/transaction.hpp"
 
 namespace basalt {
@@ -113,6 +114,8 @@ private:
     // Writes a commit's record (not synced: see on_durable); returns where it ends.
     uint64_t log_commit(const Transaction& transaction, txn_t commit_id);
     void replay_record(BinaryReader& record, Connection& connection);
+    // The column files a commit record names for one table (RecordType::k*WithFiles), adopted by the table.
+    void replay_files(BinaryReader& record, DataTable& table, txn_t commit_id);
 
     Catalog catalog_;
     std::unique_ptr<TaskScheduler> scheduler_;
@@ -131,7 +134,9 @@ private:
     std::unique_ptr<TemporaryDirectory> temporary_;
     std::unique_ptr<BufferCache> cache_;
     std::atomic<uint64_t> checkpoint_seq_{0};  // the manifest in force (0: none yet); the log is wal-<seq>.log
-    uint64_t next_file_ = 1;       // number of the next column file (data/<n>.bcol)
+    std::atomic<uint64_t> next_file_{1};  // number of the next column file (data/<n>.bcol); checkpoints and
+                                          // transactions writing early (optimistic_writer_) both take numbers
+    std::shared_ptr<OptimisticWriter> optimistic_writer_;  // null: in memory or read-only
     std::atomic<uint64_t> checkpoint_threshold_{64ull << 20};
     std::atomic<int64_t> retention_micros_{7LL * 24 * 3600 * 1000000};
     std::atomic<txn_t> vacuum_horizon_{0};

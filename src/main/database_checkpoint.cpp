@@ -39,10 +39,6 @@ namespace {
 
 constexpr char kManifestMagic[8] = {'B', 'S', 'L', 'T', 'M', 'A', 'N', '1'};
 
-std::string data_file_path(const std::string& directory, uint64_t number) {
-    return fmt::format("{}/data/{:08}.bcol", directory, number);
-}
-
 }  // namespace
 
 bool Database::wants_checkpoint() const { return log_ && !log_->broken() && log_->size() > checkpoint_threshold_; }
@@ -152,22 +148,16 @@ void Database::write_checkpoint(bool vacuum) {
     // Column files first (their numbers go into the manifest).
     std::vector<std::vector<RowGroupCheckpoint>> states;
     Compression compression = compression_;
-    std::atomic<uint64_t> next_file{next_file_};  // the writer runs on several threads
     for (const auto& t : tables) {
-        try {
-            states.push_back(t->storage->checkpoint([&](const std::vector<std::vector<const Vector*>>& columns, idx_t rows) {
-                uint64_t number = next_file++;
-                return RowGroupFile::write(fs_, data_file_path(directory_, number), number, t->storage->types(), columns, rows,
-                                           compression, cache_.get());
-            }));
-        } catch (...) {
-            next_file_ = next_file;
-            throw;
-        }
+        // The writer runs on several threads (and transactions writing early take numbers too).
+        states.push_back(t->storage->checkpoint([&](const std::vector<std::vector<const Vector*>>& columns, idx_t rows) {
+            uint64_t number = next_file_++;
+            return RowGroupFile::write(fs_, column_file_path(directory_, number), number, t->storage->types(), columns, rows,
+                                       compression, cache_.get());
+        }));
     }
-    next_file_ = next_file;
     fs_->sync_directory(directory_ + "/data");
-    out.write<uint64_t>(next_file_);
+    out.write<uint64_t>(next_file_.load());
     out.write<uint64_t>(vacuum_horizon_);
     auto times = transactions_.commit_times();
     out.write_varint(times.size());
@@ -297,7 +287,7 @@ void Database::load_manifest(const std::string& path, Connection& connection) {
             uint64_t number = in.read_varint();
             group.count = in.read_varint();
             if (group.count > kRowGroupSize) in.corrupt("a row group larger than the row group size");
-            if (number > 0) group.file = RowGroupFile::open(fs_, data_file_path(directory_, number), number, group.count, cache_.get());
+            if (number > 0) group.file = RowGroupFile::open(fs_, column_file_path(directory_, number), number, group.count, cache_.get());
             for (uint64_t n = in.read_varint(), i = 0; i < n; i++) {
                 idx_t first = in.read_varint();
                 group.insert_runs.emplace_back(first, in.read_varint());
@@ -323,7 +313,9 @@ void Database::load_manifest(const std::string& path, Connection& connection) {
 }
 
 void Database::remove_unreferenced_files() {
-    std::set<uint64_t> referenced;
+    // Files running transactions wrote early are theirs until they commit or roll back.
+    uint64_t limit = UINT64_MAX;
+    std::set<uint64_t> referenced = optimistic_writer_ ? optimistic_writer_->pending(limit) : std::set<uint64_t>{};
     for (const auto& t : catalog_.all_tables()) {
         for (const auto& g : t->storage->checkpoint_files()) referenced.insert(g);
     }
@@ -331,7 +323,7 @@ void Database::remove_unreferenced_files() {
     // Cleanup is best effort: what is left is removed by the next checkpoint or open.
     try {
         for (const auto& name : fs_->list(directory_ + "/data")) {
-            if (name.ends_with(".bcol") && !referenced.count(number(name, 0))) {
+            if (name.ends_with(".bcol") && !referenced.count(number(name, 0)) && number(name, 0) < limit) {
                 cache_->forget_file(number(name, 0));
                 fs_->remove(directory_ + "/data/" + name);
             }

@@ -1,5 +1,6 @@
 #include "storage/column_statistics.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -22,6 +23,11 @@ void ColumnStatistics::update(const Vector& v, idx_t count) {
         uint8_t rank = static_cast<uint8_t>(__builtin_clzll(rest) + 1);
         if (rank > registers_[index]) registers_[index] = rank;
     }
+}
+
+void ColumnStatistics::merge(const ColumnStatistics& other) {
+    for (size_t i = 0; i < registers_.size(); i++) registers_[i] = std::max(registers_[i], other.registers_[i]);
+    nulls_ += other.nulls_;
 }
 
 double ColumnStatistics::distinct_count() const {

@@ -13,6 +13,8 @@ namespace basalt {
 class ColumnStatistics {
 public:
     void update(const Vector& v, idx_t count);
+    // Adds the values other saw (a transaction's row groups written before commit join the table's).
+    void merge(const ColumnStatistics& other);
     double distinct_count() const;
     uint64_t null_count() const { return nulls_; }
 

@@ -127,6 +127,64 @@ row_t DataTable::append_committed(std::vector<std::unique_ptr<DataChunk>> chunks
     return first;
 }
 
+row_t DataTable::append_committed_files(const std::vector<std::shared_ptr<RowGroupFile>>& files, const std::vector<idx_t>& deleted,
+                                        txn_t commit_id, const std::vector<ColumnStatistics>& statistics,
+                                        const std::vector<KeyMap>* keys, row_t key_base) {
+    std::unique_lock guard(lock_);
+    // Every file starts a row group of its own, so its rows keep their offsets (row id = group start + offset).
+    const row_t first = row_groups_.size() * kRowGroupSize;
+    for (const auto& file : files) {
+        BASALT_ASSERT(file->row_count() == kRowGroupSize, "a transaction's column file is not a full row group");
+        RowGroup group;
+        group.count = file->row_count();
+        group.sealed = true;
+        group.file = file;
+        for (idx_t c = 0; c < types_.size(); c++) group.file_column.push_back(static_cast<int>(c));
+        group.missing.assign(types_.size(), Value());
+        for (idx_t start = 0; start < group.count; start += kVectorSize) {
+            auto segment = std::make_unique<Segment>();
+            segment->count = std::min(kVectorSize, group.count - start);
+            segment->insert_runs.emplace_back(0, commit_id);
+            group.segments.push_back(std::move(segment));
+        }
+        row_count_ += group.count;
+        row_groups_.push_back(std::move(group));
+    }
+    for (idx_t offset : deleted) {
+        idx_t local = 0;
+        Segment* segment = locate(first + offset, local);
+        BASALT_ASSERT(segment, "a delete past the end of a transaction's column files");
+        if (!segment->deleted) {
+            segment->deleted = std::make_unique<txn_t[]>(kVectorSize);
+            std::fill_n(segment->deleted.get(), kVectorSize, kNotDeleted);
+        }
+        if (segment->deleted[local] == kNotDeleted) deleted_count_++;
+        segment->deleted[local] = commit_id;
+    }
+    if (statistics.size() == statistics_.size()) {
+        for (idx_t c = 0; c < statistics_.size(); c++) statistics_[c].merge(statistics[c]);
+    }
+    // Unbuilt indexes are left alone: their build reads every row, these included. Built ones are emptied when
+    // the committing transaction is the table's only writer and its files hold at least half the table's rows:
+    // after a load their entries would hold every key in memory (TPC-H SF1 lineitem: 6M keys, about 0.5 GB) until
+    // the next write, which rebuilds them from the files instead. The half bounds the rebuilds a series of loads
+    // causes to about twice the final table. Another writer relies on them staying built (ensure_indexes).
+    const bool mostly_new = files.size() * kRowGroupSize * 2 >= row_count_;
+    if (keys && indexes_ready_ && mostly_new && pending_writers_.load() <= 1) {
+        forget_index_entries();
+    } else if (keys && indexes_ready_) {
+        BASALT_ASSERT(keys->size() == indexes_.size(), "keys for another set of indexes");
+        const row_t end = key_base + files.size() * kRowGroupSize;
+        for (idx_t ix = 0; ix < indexes_.size(); ix++) {
+            (*keys)[ix].for_each([&](std::string_view key, row_t row) {
+                if (row >= key_base && row < end) indexes_[ix]->insert(std::string(key), first + (row - key_base));
+            });
+        }
+    }
+    last_change_.store(std::max(last_change_.load(), commit_id), std::memory_order_release);
+    return first;
+}
+
 namespace {
 
 // Copies src into out with out's (wider) type: integers sign-extended, DECIMAL to a wider physical type at

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "storage/column_statistics.hpp"
+#include "storage/key_map.hpp"
 #include "storage/row_group_file.hpp"
 #include "storage/unique_index.hpp"
 #include "storage/version.hpp"
@@ -58,6 +59,10 @@ public:
     // A session's temporary table: its commits are never written to the log, nor its rows to column files.
     void mark_temporary() { temporary_ = true; }
     bool temporary() const { return temporary_; }
+    // Rows a compaction sorts (partition or cluster keys): a transaction's rows are not written to column files
+    // before its commit, as compaction reorders only row groups not yet in a file.
+    void set_ordered(bool ordered) { ordered_ = ordered; }
+    bool ordered() const { return ordered_; }
     // Every row ever committed, deleted ones included (the row id space).
     idx_t physical_row_count() const;
     // Rows not deleted by a committed transaction: the optimizer's row count.
@@ -82,6 +87,16 @@ public:
     // The same chunks always give the same row ids (log replay relies on it). Returns the first row id.
     row_t append_committed(std::vector<std::unique_ptr<DataChunk>> chunks, txn_t commit_id);
 
+    // Appends row groups a transaction wrote to column files before it committed (storage/optimistic_writer.hpp),
+    // each as a new sealed row group of its file's rows, committed by commit_id; `deleted` are offsets in the
+    // files' rows (counted across them) the transaction deleted itself, now deleted by commit_id. statistics: of
+    // the files' rows. Each file holds kRowGroupSize rows. The same files always get the same row ids (log
+    // replay). keys (may be null): per unique index, key -> key_base + offset in the files' rows (entries outside
+    // the files' rows are skipped); built indexes get them. Returns the first row id.
+    row_t append_committed_files(const std::vector<std::shared_ptr<RowGroupFile>>& files, const std::vector<idx_t>& deleted,
+                                 txn_t commit_id, const std::vector<ColumnStatistics>& statistics,
+                                 const std::vector<KeyMap>* keys, row_t key_base);
+
     // Marks a committed row deleted by the transaction of view (invariant 2).
     DeleteResult delete_row(row_t row, const TransactionView& view);
     void commit_deletes(const std::vector<row_t>& rows, txn_t commit_id);
@@ -104,9 +119,10 @@ public:
     void add_unique_index(std::unique_ptr<UniqueIndex> index);
     // Builds the indexes from every committed row if they are not built (reading the key columns, on several
     // threads). Throws (XX001 for a damaged file) and leaves them unbuilt when a row group cannot be read.
-    // Transaction::local_storage calls it before a transaction's first write to the table; from then on the
-    // table has a pending writer, which no compaction or ALTER TABLE (the only things that drop the entries)
-    // runs against, so the indexes stay built for as long as the transaction can look keys up.
+    // Transaction::local_storage calls it at a transaction's first write to the table, once it counts as the
+    // table's pending writer; no compaction or ALTER TABLE runs against a table with one, and a commit of files
+    // (append_committed_files) drops the entries only when it is the sole writer, so the indexes stay built for
+    // as long as the transaction can look keys up.
     void ensure_indexes();
     const std::vector<std::unique_ptr<UniqueIndex>>& unique_indexes() const { return indexes_; }
     std::shared_mutex& lock() const { return lock_; }
@@ -197,8 +213,9 @@ private:
     std::vector<ColumnStatistics> statistics_;
     std::vector<RowGroup> row_groups_;
     std::vector<std::unique_ptr<UniqueIndex>> indexes_;
-    bool indexes_ready_ = false;
-    bool temporary_ = false;  // indexes_ hold every committed key (appends keep them current)
+    bool indexes_ready_ = false;  // indexes_ hold every committed key (appends keep them current)
+    bool temporary_ = false;
+    bool ordered_ = false;
     idx_t row_count_ = 0;
     idx_t deleted_count_ = 0;
     std::atomic<int> pending_writers_{0};

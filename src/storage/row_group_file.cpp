@@ -22,6 +22,10 @@ constexpr size_t kTrailerSize = sizeof(uint32_t) + sizeof(uint64_t) + sizeof(kMa
 
 }  // namespace
 
+std::string column_file_path(const std::string& directory, uint64_t number) {
+    return fmt::format("{}/data/{:08}.bcol", directory, number);
+}
+
 uint64_t RowGroupFile::column_bytes(idx_t column) const {
     load_footer();
     uint64_t bytes = 0;

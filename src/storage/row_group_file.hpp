@@ -30,6 +30,9 @@ struct BlockInfo {
     ZoneMap zone_map;
 };
 
+// data/<number>.bcol under a database directory.
+std::string column_file_path(const std::string& directory, uint64_t number);
+
 class RowGroupFile {
 public:
     // Writes the file (fsync'd) from the row group's vectors: columns[c][v] is vector v of column c.

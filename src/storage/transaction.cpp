@@ -38,12 +38,24 @@ void Transaction::release_tables() {
 LocalTableStorage& Transaction::local_storage(const std::shared_ptr<DataTable>& table) {
     auto it = locals_.find(table.get());
     if (it != locals_.end()) return *it->second;
-    // Unique keys are checked from the first row on; building them may fail (a damaged file) before anything
-    // is registered.
-    table->ensure_indexes();
+    // Unique keys are checked from the first row on. Registered as a writer first, then built: a commit of a
+    // load empties a table's index entries only while it is the sole writer (DataTable::append_committed_files),
+    // so from here on they stay built. Building may fail (a damaged file): a table touched just for it is let go.
+    bool touched_before = touches(table.get());
     touch(table);
+    try {
+        table->ensure_indexes();
+    } catch (...) {
+        if (!touched_before) {
+            touched_.erase(table.get());
+            table->add_pending_writer(-1);
+        }
+        throw;
+    }
     auto& slot = locals_[table.get()];
-    slot = std::make_unique<LocalTableStorage>(table);
+    // Temporary tables never reach a file; sorted ones are sorted by compaction, which leaves files alone.
+    bool write_early = !table->temporary() && !table->ordered();
+    slot = std::make_unique<LocalTableStorage>(table, write_early ? manager_.optimistic_writer : nullptr);
     slot->set_undo_logging(!savepoints_.empty());
     return *slot;
 }
@@ -204,6 +216,8 @@ txn_t TransactionManager::commit(Transaction& transaction) {
         auto now = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch());
         record_commit_time(commit_id, now.count());
         if (on_commit) record_end = on_commit(transaction, commit_id);
+        // The record names the files written early: whatever happens now, rolling back must not remove them.
+        for (auto& [raw, local] : transaction.locals_) local->keep_files();
         for (auto& change : transaction.pending_changes_) {
             if (change.commit) change.commit(commit_id);
         }

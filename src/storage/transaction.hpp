@@ -136,6 +136,8 @@ public:
     // but invisible until then (published afterwards, never out of commit order). Throwing fails the commit; its
     // changes stay invisible, and the database must refuse further commits (the log does).
     std::function<void(uint64_t)> on_durable;
+    // A persistent database's writer of uncommitted row groups (local_storage.hpp invariant 4); null: none.
+    std::shared_ptr<OptimisticWriter> optimistic_writer;
     // A commit made by the database itself (ttl expiry at a checkpoint), with the commit mutex held: the id to
     // mark changes with, then publish it (or not, when nothing changed).
     txn_t next_commit_id() const { return last_assigned_ + 1; }

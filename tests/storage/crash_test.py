@@ -65,7 +65,8 @@ def run_trial(basalt, directory, rng, state):
         proc.stdin.write("SET checkpoint_threshold = '3MB';\n")
         while time.time() < deadline:
             i = state["next"]
-            n = rng.choice([1, 2, 3, 5, 8, 13, 40]) if rng.random() < 0.85 else rng.randint(20000, 120000)
+            # Large ones up to 2.4 row groups: those past 122,880 rows write column files before they commit.
+            n = rng.choice([1, 2, 3, 5, 8, 13, 40]) if rng.random() < 0.85 else rng.randint(20000, 300000)
             state["sent"][i] = n
             state["next"] += 1
             proc.stdin.write(transaction_sql(i, n))

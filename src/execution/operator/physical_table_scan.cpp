@@ -110,7 +110,7 @@ uint64_t PhysicalTableScan::rows_to_scan(ExecContext& context) const {
     const Transaction* transaction = context.query->transaction;
     if (!as_of_.is_null() || !transaction) return rows;
     if (const LocalTableStorage* local = transaction->find_local_storage(table_->storage.get())) {
-        for (idx_t c = 0; c < local->chunk_count(); c++) rows += local->chunk(c).size();
+        for (idx_t c = 0; c < local->chunk_count(); c++) rows += local->chunk_rows(c);
     }
     return rows;
 }
@@ -178,7 +178,7 @@ void PhysicalTableScan::produce(ExecContext& context, GlobalSourceState& gstate,
             }
             l.vector_index++;
             g.local->scan(chunk, column_ids_, l.scanned);
-            if (progress) progress->add_done(g.local->chunk(chunk).size());
+            if (progress) progress->add_done(g.local->chunk_rows(chunk));
         }
         if (l.scanned.size() == 0) continue;
         // Batch order follows table order so results without ORDER BY keep insertion order.
