@@ -1,6 +1,7 @@
 #include "common/memory_manager.hpp"
 
 #include <fmt/format.h>
+#include <malloc.h>
 
 #include "common/error.hpp"
 
@@ -44,6 +45,15 @@ bool MemoryManager::try_reserve(size_t bytes) {
     return true;
 }
 
+void MemoryManager::force_reserve(size_t bytes) {
+    size_t now = reserved_.fetch_add(bytes, std::memory_order_relaxed) + bytes;
+    size_t peak = peak_.load(std::memory_order_relaxed);
+    while (now > peak && !peak_.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {
+    }
+    std::lock_guard lock(cache_mutex_);
+    if (shrink_cache_ && cache_used_ && cache_used_() > cache_allowance()) shrink_cache_(cache_allowance());
+}
+
 void MemoryManager::release(size_t bytes) { reserved_.fetch_sub(bytes, std::memory_order_relaxed); }
 
 MemoryReservation::~MemoryReservation() {
@@ -72,5 +82,14 @@ void MemoryReservation::resize(size_t bytes) {
                             "to allow more)",
                             owner_, megabytes(bytes - size_), megabytes(manager_->reserved()), megabytes(manager_->limit())));
 }
+
+void MemoryReservation::resize_for_partition(size_t bytes) {
+    if (try_resize(bytes)) return;
+    if (bytes > manager_->limit() / 4) resize(bytes);  // 53200
+    manager_->force_reserve(bytes - size_);
+    size_ = bytes;
+}
+
+void release_freed_memory() { ::malloc_trim(0); }
 
 }  // namespace basalt

@@ -31,6 +31,8 @@ public:
 
     // Reserves bytes when they fit under the limit (shrinking the cache for them); false when they do not.
     bool try_reserve(size_t bytes);
+    // Reserves bytes even beyond the limit (the cache still gives way); the others then find less room.
+    void force_reserve(size_t bytes);
     void release(size_t bytes);
 
 private:
@@ -56,11 +58,20 @@ public:
     bool try_resize(size_t bytes);
     // As try_resize, but a reservation that does not fit fails the statement with 53200.
     void resize(size_t bytes);
+    // For one partition of spilled data, which has to be in memory for the query to go on: when it does not fit
+    // beside what others hold, it may still take up to a quarter of the limit (the others' next reservations
+    // fail, and they spill); beyond that, 53200.
+    void resize_for_partition(size_t bytes);
 
 private:
     MemoryManager* manager_;
     std::string owner_;
     size_t size_ = 0;
 };
+
+// Gives memory the allocator keeps after frees back to the operating system. Called when a statement ends: a
+// query's hash tables free many blocks at once, which the C library would otherwise hold for reuse, so the
+// process would keep the peak of every query on top of memory_limit.
+void release_freed_memory();
 
 }  // namespace basalt

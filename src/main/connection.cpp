@@ -127,6 +127,7 @@ void Connection::finish_active(std::exception_ptr error) {
     active.reset();
     interrupt_.disarm();
     progress_.end();
+    release_freed_memory();
     if (error) {
         fail_statement();
         return;

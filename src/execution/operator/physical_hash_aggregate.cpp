@@ -556,10 +556,10 @@ void PhysicalHashAggregate::produce_spilled(ExecContext& ctx, GlobalSourceState&
                 spill.read(partition, b, rows);
                 l.table->combine_spilled(rows);
                 // One partition has to fit; when even that does not, the statement fails with 53200.
-                if (++blocks % 8 == 0) l.memory->resize(l.table->bytes());
+                if (++blocks % 8 == 0) l.memory->resize_for_partition(l.table->bytes());
             }
         }
-        l.memory->resize(l.table->bytes());
+        l.memory->resize_for_partition(l.table->bytes());
     }
     idx_t n = std::min<idx_t>(kVectorSize, l.table->group_count() - l.emitted);
     {

@@ -189,7 +189,8 @@ void PhysicalHashJoin::combine(ExecContext& ctx, GlobalSinkState& gstate, LocalS
     size_t moving = l.rows.bytes();
     g.table->rows()->merge(std::move(l.rows));
     l.memory->resize(0);
-    g.memory->resize(g.memory->size() + moving);
+    // finalize() reserves the whole side again and spills (or fails) when it does not fit.
+    (void)g.memory->try_resize(g.memory->size() + moving);
 }
 
 void PhysicalHashJoin::finalize(ExecContext& ctx, GlobalSinkState& gstate) const {
@@ -511,10 +512,10 @@ OperatorResult PhysicalHashJoin::flush_spilled(ExecContext& ctx, OperatorState& 
                     query.check_interrupt();
                     spill->read(s.partition, b, rows);
                     s.partition_table->rows()->append(rows);
-                    if ((b & 7) == 7) s.partition_memory->resize(s.partition_table->rows()->bytes());
+                    if ((b & 7) == 7) s.partition_memory->resize_for_partition(s.partition_table->rows()->bytes());
                 }
             }
-            s.partition_memory->resize(s.partition_table->rows()->bytes() + s.partition_table->build_bytes());
+            s.partition_memory->resize_for_partition(s.partition_table->rows()->bytes() + s.partition_table->build_bytes());
             s.partition_table->build(query);
             s.probe_writer = 0;
             s.probe_block = 0;

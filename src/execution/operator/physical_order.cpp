@@ -170,7 +170,8 @@ void PhysicalOrder::combine(ExecContext& ctx, GlobalSinkState& gstate, LocalSink
     size_t moving = l.rows.bytes();
     g.rows->merge(std::move(l.rows));
     l.memory->resize(0);
-    g.memory->resize(g.memory->size() + moving);
+    // finalize() reserves the whole sort again and spills (or fails) when it does not fit.
+    (void)g.memory->try_resize(g.memory->size() + moving);
 }
 
 void PhysicalOrder::finalize(ExecContext& ctx, GlobalSinkState& gstate) const {

@@ -176,7 +176,8 @@ void PhysicalWindow::combine(ExecContext& ctx, GlobalSinkState& gstate, LocalSin
     std::lock_guard lock(g.mutex);
     g.part.rows->merge(std::move(l.rows));
     (void)l.memory->try_resize(0);
-    g.memory->resize(g.memory->size() + moving);
+    // finalize() reserves the whole side again and spills (or fails) when it does not fit.
+    (void)g.memory->try_resize(g.memory->size() + moving);
 }
 
 void PhysicalWindow::finalize(ExecContext& ctx, GlobalSinkState& gstate) const {
@@ -280,7 +281,7 @@ void PhysicalWindow::produce(ExecContext& ctx, GlobalSourceState& gsource, Local
             }
         }
         // One hash partition has to fit (53200 otherwise).
-        g.memory->resize(part.rows->bytes() + part.rows->row_count() * 64);
+        g.memory->resize_for_partition(part.rows->bytes() + part.rows->row_count() * 64);
         compute(ctx, part);
         src.position = 0;
     }
