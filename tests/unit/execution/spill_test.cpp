@@ -16,9 +16,9 @@ namespace basalt {
 namespace {
 
 const char* kTable =
-    "CREATE TABLE t AS SELECT i % 400000 AS k, i AS v FROM generate_series(0, 1199999) g(i)";
+    "CREATE TABLE t AS SELECT i % 200000 AS k, i AS v FROM generate_series(0, 599999) g(i)";
 const char* kGroupBy = "SELECT count(*), sum(c), sum(s) FROM (SELECT k, count(*) c, sum(v) s FROM t GROUP BY k) q";
-const char* kGroupByAnswer = "400000|1200000|719999400000\n";
+const char* kGroupByAnswer = "200000|600000|179999700000\n";
 
 std::string explain(Connection& c, const std::string& sql) {
     std::string out;
@@ -35,7 +35,7 @@ TEST(Spill, AGroupByBeyondTheLimitSpillsAndLeavesNoFiles) {
         Database db(2, dir);
         Connection c(db);
         c.query(kTable);
-        c.query("SET memory_limit = '40MB'");
+        c.query("SET memory_limit = '20MB'");
         EXPECT_NE(explain(c, kGroupBy).find("spilled="), std::string::npos);
         EXPECT_EQ(test::text(c, kGroupBy), kGroupByAnswer);
         EXPECT_EQ(db.temporary_directory().files_open(), 0);
@@ -44,7 +44,7 @@ TEST(Spill, AGroupByBeyondTheLimitSpillsAndLeavesNoFiles) {
         // A join whose build side does not fit: the same.
         const char* join = "SELECT count(*), sum(a.v) FROM t a JOIN t b ON a.v = b.v + 1";
         EXPECT_NE(explain(c, join).find("spilled="), std::string::npos);
-        EXPECT_EQ(test::text(c, join), "1199999|719999400000\n");
+        EXPECT_EQ(test::text(c, join), "599999|179999700000\n");
         EXPECT_EQ(db.temporary_directory().files_open(), 0);
         EXPECT_TRUE(std::filesystem::is_empty(dir + "/tmp"));
         // Without the limit nothing spills, and the answer is the same.
@@ -58,7 +58,7 @@ TEST(Spill, AGroupByBeyondTheLimitSpillsAndLeavesNoFiles) {
 TEST(Spill, AnExternalSortGivesEveryRowInOrder) {
     Database db(2);
     Connection c(db);
-    c.query("CREATE TABLE s AS SELECT (i::bigint * 7919) % 1000003 AS k, 'v' || (i % 1000)::varchar AS t FROM generate_series(1, 1000000) g(i)");
+    c.query("CREATE TABLE s AS SELECT (i::bigint * 7919) % 1000003 AS k, 'v' || (i % 1000)::varchar AS t FROM generate_series(1, 400000) g(i)");
     const char* sql = "SELECT t, k FROM s ORDER BY t, k DESC";
     auto rows_of = [&] {
         std::vector<std::pair<std::string, int64_t>> rows;
@@ -70,10 +70,10 @@ TEST(Spill, AnExternalSortGivesEveryRowInOrder) {
         }
         return rows;
     };
-    c.query("SET memory_limit = '16MB'");
+    c.query("SET memory_limit = '8MB'");
     EXPECT_NE(explain(c, sql).find("spilled="), std::string::npos);
     auto spilled = rows_of();
-    ASSERT_EQ(spilled.size(), 1000000u);
+    ASSERT_EQ(spilled.size(), 400000u);
     for (size_t i = 1; i < spilled.size(); i++) {
         const auto& a = spilled[i - 1];
         const auto& b = spilled[i];
@@ -88,7 +88,7 @@ TEST(Spill, ACancelledSpillingQueryRemovesItsFiles) {
     Database db(2);
     Connection c(db);
     c.query(kTable);
-    c.query("SET memory_limit = '40MB'");
+    c.query("SET memory_limit = '20MB'");
     // A GROUP BY over a cross product spills for long; cancel it once its files exist.
     std::thread canceller([&] {
         for (int i = 0; i < 3000 && db.temporary_directory().files_open() == 0; i++) std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -98,7 +98,7 @@ TEST(Spill, ACancelledSpillingQueryRemovesItsFiles) {
     canceller.join();
     EXPECT_EQ(db.temporary_directory().files_open(), 0);
     EXPECT_EQ(db.temporary_directory().bytes_used(), 0u);
-    EXPECT_EQ(test::text(c, "SELECT count(*) FROM t"), "1200000\n");
+    EXPECT_EQ(test::text(c, "SELECT count(*) FROM t"), "600000\n");
 }
 
 TEST(Spill, AFullDiskFailsTheStatementWith53100AndTheSessionGoesOn) {
@@ -106,7 +106,7 @@ TEST(Spill, AFullDiskFailsTheStatementWith53100AndTheSessionGoesOn) {
     Database db(2, "", faults);
     Connection c(db);
     c.query(kTable);
-    c.query("SET memory_limit = '40MB'");
+    c.query("SET memory_limit = '20MB'");
     faults->fail(faults->write_points() + 1, ENOSPC, true);
     EXPECT_EQ(test::error_state(c, kGroupBy), "53100");
     EXPECT_EQ(db.temporary_directory().files_open(), 0);
