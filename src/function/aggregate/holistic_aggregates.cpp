@@ -95,8 +95,9 @@ void bind_percentile(BoundAggregate& b, const std::vector<LogicalType>& types, b
         const auto& s = *reinterpret_cast<const PercentileState*>(state);
         uint64_t doubles = s.doubles.size();
         out.append(reinterpret_cast<const char*>(&doubles), sizeof doubles);
-        out.append(reinterpret_cast<const char*>(s.doubles.data()), s.doubles.size() * sizeof(double));
-        out.append(reinterpret_cast<const char*>(s.integers.data()), s.integers.size() * sizeof(int128_t));
+        // An empty vector's data() may be null: nothing is copied then (memcpy forbids null even for 0 bytes).
+        if (!s.doubles.empty()) out.append(reinterpret_cast<const char*>(s.doubles.data()), s.doubles.size() * sizeof(double));
+        if (!s.integers.empty()) out.append(reinterpret_cast<const char*>(s.integers.data()), s.integers.size() * sizeof(int128_t));
     };
     b.deserialize = [](std::string_view in, uint8_t* state) {
         auto& s = *reinterpret_cast<PercentileState*>(state);
@@ -104,10 +105,10 @@ void bind_percentile(BoundAggregate& b, const std::vector<LogicalType>& types, b
         std::memcpy(&doubles, in.data(), sizeof doubles);
         in.remove_prefix(sizeof doubles);
         s.doubles.resize(doubles);
-        std::memcpy(s.doubles.data(), in.data(), doubles * sizeof(double));
+        if (doubles > 0) std::memcpy(s.doubles.data(), in.data(), doubles * sizeof(double));
         in.remove_prefix(doubles * sizeof(double));
         s.integers.resize(in.size() / sizeof(int128_t));
-        std::memcpy(s.integers.data(), in.data(), s.integers.size() * sizeof(int128_t));
+        if (!s.integers.empty()) std::memcpy(s.integers.data(), in.data(), s.integers.size() * sizeof(int128_t));
     };
     const LogicalType value_type = types.back();
     b.return_type = continuous ? LogicalType::double_type() : value_type;
