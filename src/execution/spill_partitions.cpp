@@ -2,6 +2,7 @@
 
 #include "storage/binary_io.hpp"
 #include "storage/chunk_serialization.hpp"
+#include "vector/vector_operations.hpp"
 
 namespace basalt {
 
@@ -11,6 +12,10 @@ SpillPartitions::SpillPartitions(TemporaryDirectory& directory, std::string purp
     for (idx_t p = 0; p < partitions; p++) buffers_.emplace_back(types_);
     blocks_.resize(partitions);
     rows_.assign(partitions, 0);
+}
+
+void SpillPartitions::hash_columns(const DataChunk& chunk, idx_t first, idx_t count, uint64_t* hashes) {
+    for (idx_t k = 0; k < count; k++) vector_hash(chunk.column(first + k), chunk.size(), hashes, k > 0);
 }
 
 void SpillPartitions::append(const DataChunk& chunk, const uint64_t* hashes) {

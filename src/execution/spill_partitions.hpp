@@ -23,6 +23,8 @@ public:
     const std::vector<LogicalType>& types() const { return types_; }
     idx_t partition_count() const { return buffers_.size(); }
     static idx_t partition_of(uint64_t hash, int bits) { return static_cast<idx_t>(hash >> (64 - bits)); }
+    // The partition rule's hash of a row: its columns [first, first + count) of chunk, combined.
+    static void hash_columns(const DataChunk& chunk, idx_t first, idx_t count, uint64_t* hashes);
 
     // Appends every row of chunk to the partition its hash selects (invariant 1).
     void append(const DataChunk& chunk, const uint64_t* hashes);

@@ -39,11 +39,6 @@ struct JoinLocal : LocalSinkState {
     std::unique_ptr<SpillPartitions> spill;
 };
 
-// The hash every partition rule uses: the join table's own hash of the key columns (the first key_count).
-void hash_keys(const DataChunk& chunk, idx_t key_count, uint64_t* hashes) {
-    for (idx_t k = 0; k < key_count; k++) vector_hash(chunk.column(k), chunk.size(), hashes, k > 0);
-}
-
 // Moves stored build rows (keys, then build columns) to spill partitions, noting the whole side's facts.
 void spill_build_rows(QueryContext& query, JoinGlobal& g, ColumnDataCollection& rows, idx_t key_count,
                       std::unique_ptr<SpillPartitions>& spill) {
@@ -57,7 +52,7 @@ void spill_build_rows(QueryContext& query, JoinGlobal& g, ColumnDataCollection& 
                 if (chunk.column(k).is_null(i)) g.build_has_null_key.store(true, std::memory_order_relaxed);
             }
         }
-        hash_keys(chunk, key_count, hashes);
+        SpillPartitions::hash_columns(chunk, 0, key_count, hashes);
         spill->append(chunk, hashes);
     }
     g.build_rows.fetch_add(rows.row_count(), std::memory_order_relaxed);
@@ -245,7 +240,7 @@ OperatorResult PhysicalHashJoin::execute(ExecContext& ctx, OperatorState& state,
     }
     s.keys->execute(in, s.key_chunk);
     s.key_chunk.set_size(in.size());
-    hash_keys(s.key_chunk, s.key_chunk.column_count(), s.hashes);
+    SpillPartitions::hash_columns(s.key_chunk, 0, s.key_chunk.column_count(), s.hashes);
     s.spill->append(in, s.hashes);
     out.set_size(0);
     return OperatorResult::kNeedMoreInput;

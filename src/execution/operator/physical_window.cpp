@@ -136,7 +136,7 @@ void PhysicalWindow::spill_rows(ExecContext& ctx, ColumnDataCollection& rows, st
     for (idx_t c = 0; c < rows.chunk_count(); c++) {
         const DataChunk& chunk = rows.chunk(c);
         if ((c & 63) == 0) ctx.query->check_interrupt();
-        for (idx_t p = 0; p < windows_[0].partitions.size(); p++) vector_hash(chunk.column(first + p), chunk.size(), hashes, p > 0);
+        SpillPartitions::hash_columns(chunk, first, windows_[0].partitions.size(), hashes);
         spill->append(chunk, hashes);
     }
     rows.clear();
